@@ -1,0 +1,254 @@
+//! Running one test in its own process, with a time limit and a cap on what it may print.
+//!
+//! Every test runs as `<test binary> --exact <name> --test-threads=1` in a new process group.
+//! When its time is up the whole group is killed, so a test that hangs, deadlocks or leaves
+//! children behind cannot hold up the run. A test counts as passed only when the process exits
+//! successfully *and* libtest's summary says exactly one test ran and passed; an `#[ignore]`d or
+//! filtered-out test ran nothing and does not pass.
+
+use std::io::Read;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+/// How much of a test's stdout and stderr is kept (each); the rest is read and dropped.
+pub const OUTPUT_CAP: usize = 256 * 1024;
+
+/// Why a test did not pass, or that it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Passed,
+    /// The test ran and failed; the reason is its panic message where there is one.
+    Failed(String),
+    TimedOut(Duration),
+    /// Killed by a signal (an abort, a stack overflow, a segfault).
+    Crashed(String),
+    /// The process ended without libtest reporting that the test passed.
+    Unreported(String),
+}
+
+impl Verdict {
+    pub fn passed(&self) -> bool {
+        *self == Verdict::Passed
+    }
+
+    /// One line for a report.
+    pub fn describe(&self) -> String {
+        match self {
+            Verdict::Passed => "passed".into(),
+            Verdict::Failed(why) => format!("failed: {why}"),
+            Verdict::TimedOut(limit) => format!("timed out after {} s", limit.as_secs()),
+            Verdict::Crashed(how) => format!("crashed: {how}"),
+            Verdict::Unreported(why) => format!("did not report a result: {why}"),
+        }
+    }
+}
+
+/// A finished test run.
+#[derive(Debug)]
+pub struct Run {
+    pub verdict: Verdict,
+    /// What the test printed: stdout, then stderr, each capped at [`OUTPUT_CAP`].
+    pub output: String,
+    pub elapsed: Duration,
+}
+
+/// Runs test `name` of the test binary `exe`, with `dir` as its working directory (cargo runs
+/// tests from the package root), killing it after `limit`.
+pub fn run_test(exe: &Path, name: &str, dir: &Path, limit: Duration) -> Result<Run> {
+    let start = Instant::now();
+    let mut child = Command::new(exe)
+        .args(["--exact", name, "--test-threads=1"])
+        .current_dir(dir)
+        .env("RUST_BACKTRACE", "0")
+        .env_remove("RUST_TEST_THREADS")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .with_context(|| format!("cannot start {}", exe.display()))?;
+    let group = child.id() as libc::pid_t;
+    let stdout = capture(child.stdout.take());
+    let stderr = capture(child.stderr.take());
+
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if start.elapsed() >= limit {
+            timed_out = true;
+            kill_group(group);
+            break child.wait()?;
+        }
+        thread::sleep(Duration::from_millis(10));
+    };
+    // Whatever the test left behind in its group goes too; this also closes the pipes a
+    // grandchild might hold open, so the readers below finish.
+    kill_group(group);
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    let elapsed = start.elapsed();
+
+    let verdict = if timed_out {
+        Verdict::TimedOut(limit)
+    } else if let Some(signal) = status.signal() {
+        Verdict::Crashed(signal_name(signal))
+    } else if status.success() && reports_one_pass(&stdout) {
+        Verdict::Passed
+    } else if status.success() {
+        Verdict::Unreported(
+            "exited successfully, but libtest did not report the test as passed".into(),
+        )
+    } else if let Some(message) = panic_message(&stdout, &stderr) {
+        Verdict::Failed(message)
+    } else if stdout.contains("test result: FAILED") {
+        Verdict::Failed("the test failed without a panic message".into())
+    } else {
+        Verdict::Unreported(format!(
+            "exited with {status} before libtest reported a result"
+        ))
+    };
+    Ok(Run {
+        verdict,
+        output: format!("{stdout}{stderr}"),
+        elapsed,
+    })
+}
+
+/// Lists the tests in test binary `exe` (`--list --format terse`).
+pub fn list_tests(exe: &Path, dir: &Path) -> Result<Vec<String>> {
+    let out = Command::new(exe)
+        .args(["--list", "--format", "terse"])
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("cannot run {} --list", exe.display()))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    Ok(text
+        .lines()
+        .filter_map(|line| line.strip_suffix(": test"))
+        .map(str::to_owned)
+        .collect())
+}
+
+fn capture<R: Read + Send + 'static>(pipe: Option<R>) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut kept = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let mut buf = [0u8; 16 * 1024];
+            let mut dropped = 0usize;
+            while let Ok(n) = pipe.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let room = OUTPUT_CAP.saturating_sub(kept.len()).min(n);
+                kept.extend_from_slice(&buf[..room]);
+                dropped += n - room;
+            }
+            if dropped > 0 {
+                kept.extend_from_slice(
+                    format!("\n[... {dropped} more bytes of output dropped]\n").as_bytes(),
+                );
+            }
+        }
+        String::from_utf8_lossy(&kept).into_owned()
+    })
+}
+
+fn kill_group(group: libc::pid_t) {
+    // SAFETY: kill(2) has no memory-safety preconditions; a negative pid names the process
+    // group we created for this test. ESRCH (the group is gone) is fine.
+    unsafe {
+        libc::kill(-group, libc::SIGKILL);
+    }
+}
+
+/// libtest's summary for a run of exactly one passing test.
+fn reports_one_pass(stdout: &str) -> bool {
+    stdout
+        .lines()
+        .any(|line| line.starts_with("test result: ok. 1 passed; 0 failed; 0 ignored;"))
+}
+
+/// The test's panic message (up to a few lines, joined), if it panicked.
+fn panic_message(stdout: &str, stderr: &str) -> Option<String> {
+    let text = format!("{stdout}\n{stderr}");
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        // "thread 'name' panicked at src/lib.rs:1:2:" (newer Rust: "thread 'name' (1234) panicked
+        // at …"), the message on the lines after it.
+        let Some((_, rest)) = line
+            .split_once(" panicked at ")
+            .filter(|_| line.starts_with("thread '"))
+        else {
+            continue;
+        };
+        let mut message: Vec<&str> = Vec::new();
+        if !rest.ends_with(':') {
+            message.push(rest);
+        }
+        message.extend(
+            lines
+                .by_ref()
+                .take_while(|l| !l.trim().is_empty() && !l.starts_with("note: "))
+                .map(str::trim)
+                .take(4),
+        );
+        return Some(shorten(&message.join("; "), 300));
+    }
+    None
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+fn signal_name(signal: i32) -> String {
+    let name = match signal {
+        libc::SIGABRT => "SIGABRT (abort, e.g. a panic while panicking, or a stack overflow)",
+        libc::SIGSEGV => "SIGSEGV (invalid memory access, or a stack overflow)",
+        libc::SIGBUS => "SIGBUS (invalid memory access)",
+        libc::SIGILL => "SIGILL (illegal instruction)",
+        libc::SIGFPE => "SIGFPE (arithmetic fault)",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGTERM => "SIGTERM",
+        _ => return format!("killed by signal {signal}"),
+    };
+    format!("killed by {name}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_panic_message() {
+        let out = "running 1 test\ntest a ... FAILED\n\n---- a stdout ----\n\nthread 'a' panicked at tests/t.rs:3:5:\nnot yet implemented: 1.2: sum\n";
+        assert_eq!(
+            panic_message(out, "").as_deref(),
+            Some("not yet implemented: 1.2: sum")
+        );
+    }
+
+    #[test]
+    fn only_a_single_pass_counts() {
+        assert!(reports_one_pass(
+            "test result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 9 filtered out"
+        ));
+        assert!(!reports_one_pass(
+            "test result: ok. 0 passed; 0 failed; 1 ignored; 0 measured; 9 filtered out"
+        ));
+        assert!(!reports_one_pass(
+            "test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 10 filtered out"
+        ));
+    }
+}

@@ -1,0 +1,149 @@
+//! The shadow workspace: a copy of the workbook under the target directory in which a lab's
+//! `src/` is replaced by its solution, or by a mutant on top of the solution.
+//!
+//! The student's files are only ever read. Cargo builds the shadow into the real workspace's
+//! target directory, so dependencies compiled once serve both; only the lab crate itself is
+//! rebuilt for each variant (files are freshly written, so their modification times always move
+//! forward and Cargo never mistakes an older variant for an up-to-date build).
+
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::workbook::{Lab, Workbook};
+
+/// Files at the workspace root that a build may read.
+const ROOT_FILES: &[&str] = &[
+    "Cargo.toml",
+    "Cargo.lock",
+    "rust-toolchain",
+    "rust-toolchain.toml",
+    "rustfmt.toml",
+    ".rustfmt.toml",
+    "clippy.toml",
+    ".clippy.toml",
+];
+
+/// Folders at the workspace root that the workspace manifest needs.
+const ROOT_DIRS: &[&str] = &["src", "labs", ".cargo"];
+
+/// The version every lab package has in the shadow workspace.
+const SHADOW_VERSION: &str = "0.0.0-lab-shadow";
+
+pub struct Shadow {
+    pub root: PathBuf,
+}
+
+impl Shadow {
+    /// A fresh shadow copy of `workbook` in its [`scratch_dir`].
+    pub fn create(workbook: &Workbook, target_dir: &Path) -> Result<Shadow> {
+        let root = scratch_dir(workbook, target_dir).join("workspace");
+        if root.exists() {
+            std::fs::remove_dir_all(&root)
+                .with_context(|| format!("cannot clear {}", root.display()))?;
+        }
+        std::fs::create_dir_all(&root)
+            .with_context(|| format!("cannot create {}", root.display()))?;
+        for file in ROOT_FILES {
+            let from = workbook.root.join(file);
+            if from.is_file() {
+                copy_file(&from, &root.join(file))?;
+            }
+        }
+        for dir in ROOT_DIRS {
+            let from = workbook.root.join(dir);
+            if from.is_dir() {
+                copy_tree(&from, &root.join(dir))?;
+            }
+        }
+        let shadow = Shadow { root };
+        for lab in &workbook.labs {
+            shadow.set_shadow_version(lab)?;
+        }
+        Ok(shadow)
+    }
+
+    pub fn lab_dir(&self, lab: &Lab) -> PathBuf {
+        self.root.join("labs").join(&lab.folder)
+    }
+
+    /// Gives the shadow's copy of `lab` a version of its own.
+    ///
+    /// Cargo names a workspace member's artifacts by a hash of its name, version and path
+    /// *relative to the workspace root*, which is the same here as in the real workspace. With
+    /// a shared target directory the shadow would then overwrite the student's artifacts, and
+    /// Cargo could take a solution build for an up-to-date build of the student's code. A
+    /// distinct version gives the shadow's lab crates distinct artifacts; dependencies stay
+    /// shared.
+    fn set_shadow_version(&self, lab: &Lab) -> Result<()> {
+        let path = self.lab_dir(lab).join("Cargo.toml");
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let mut doc: toml::Table =
+            toml::from_str(&text).with_context(|| format!("{}: malformed", path.display()))?;
+        if let Some(toml::Value::Table(package)) = doc.get_mut("package") {
+            package.insert("version".into(), SHADOW_VERSION.into());
+        }
+        std::fs::write(&path, toml::to_string(&doc)?)
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Resets the shadow lab's `src/` to the starter, then copies each layer's `src/` over it
+    /// in order (the solution, then a mutant).
+    pub fn apply(&self, lab: &Lab, layers: &[&Path]) -> Result<()> {
+        let src = self.lab_dir(lab).join("src");
+        if src.exists() {
+            std::fs::remove_dir_all(&src)
+                .with_context(|| format!("cannot clear {}", src.display()))?;
+        }
+        copy_tree(&lab.dir.join("src"), &src)?;
+        for layer in layers {
+            copy_tree(&layer.join("src"), &src)?;
+        }
+        Ok(())
+    }
+}
+
+/// Where `cargo lab` keeps its copies for `workbook` under `target_dir`: one folder per
+/// workbook, so workbooks sharing a target directory never share a shadow.
+pub fn scratch_dir(workbook: &Workbook, target_dir: &Path) -> PathBuf {
+    let root = workbook
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| workbook.root.clone());
+    let mut hasher = std::hash::DefaultHasher::new();
+    root.hash(&mut hasher);
+    let name = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target_dir
+        .join("lab")
+        .join(format!("{name}-{:08x}", hasher.finish() as u32))
+}
+
+/// Copies the tree `from` into `to` (merging into what is there), skipping `target` folders.
+pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    for entry in
+        std::fs::read_dir(from).with_context(|| format!("cannot list {}", from.display()))?
+    {
+        let entry = entry?;
+        let (path, name) = (entry.path(), entry.file_name());
+        if entry.file_type()?.is_dir() {
+            if name != "target" {
+                copy_tree(&path, &to.join(&name))?;
+            }
+        } else {
+            copy_file(&path, &to.join(&name))?;
+        }
+    }
+    Ok(())
+}
+
+fn copy_file(from: &Path, to: &Path) -> Result<()> {
+    std::fs::copy(from, to)
+        .with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! A lab's compiled test suite: its test binaries, the tests they hold, and running one of them.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::cargo::{Cargo, TestTarget};
+use crate::manifest::{GradedTest, Mode, TestName};
+use crate::runner::{self, Run, Verdict};
+
+/// The test binaries of one lab in one workspace (the real one or a shadow copy).
+#[derive(Debug)]
+pub struct Suite {
+    /// The package root: tests run from here, as under `cargo test`.
+    pub lab_dir: PathBuf,
+    exes: BTreeMap<(Mode, String), PathBuf>,
+    /// Every test the binaries hold, and how it is built.
+    pub tests: BTreeMap<TestName, Mode>,
+}
+
+/// A build that failed: which mode, and the end of the compiler's output.
+#[derive(Debug)]
+pub struct BuildFailure {
+    pub mode: Mode,
+    pub log: String,
+}
+
+impl Suite {
+    /// Builds the lab's integration tests for each of `modes` and lists the tests in them.
+    pub fn build(
+        cargo: &Cargo,
+        workspace: &Path,
+        package: &str,
+        lab_dir: &Path,
+        modes: &[Mode],
+    ) -> Result<Result<Suite, BuildFailure>> {
+        let targets = cargo.test_targets(workspace, package)?;
+        let mut suite = Suite {
+            lab_dir: lab_dir.to_path_buf(),
+            exes: BTreeMap::new(),
+            tests: BTreeMap::new(),
+        };
+        for &mode in modes {
+            let names: Vec<&str> = targets_of(&targets, mode).collect();
+            if names.is_empty() {
+                continue;
+            }
+            let exes = match cargo.build_tests(workspace, package, mode, &names)? {
+                Ok(exes) => exes,
+                Err(log) => return Ok(Err(BuildFailure { mode, log })),
+            };
+            for (target, exe) in exes {
+                for name in runner::list_tests(&exe, lab_dir)? {
+                    suite.tests.insert(
+                        TestName {
+                            target: target.clone(),
+                            name,
+                        },
+                        mode,
+                    );
+                }
+                suite.exes.insert((mode, target), exe);
+            }
+        }
+        Ok(Ok(suite))
+    }
+
+    /// Runs one graded test in its own process.
+    pub fn run(&self, test: &GradedTest) -> Result<Run> {
+        match self.exes.get(&(test.mode, test.test.target.clone())) {
+            Some(exe) => runner::run_test(exe, &test.test.name, &self.lab_dir, test.timeout),
+            None => Ok(Run {
+                verdict: Verdict::Unreported(format!(
+                    "no {} target `{}` was built (is tests/{}.rs there?)",
+                    test.mode.label(),
+                    test.test.target,
+                    test.test.target
+                )),
+                output: String::new(),
+                elapsed: Default::default(),
+            }),
+        }
+    }
+}
+
+fn targets_of(targets: &[TestTarget], mode: Mode) -> impl Iterator<Item = &str> {
+    targets
+        .iter()
+        .filter(move |t| t.mode == mode)
+        .map(|t| t.name.as_str())
+}
