@@ -1,21 +1,29 @@
 //! Running one test in its own process, with a time limit and a cap on what it may print.
 //!
-//! Every test runs as `<test binary> --exact <name> --test-threads=1` in a new process group.
+//! Every test runs as `<test binary> --exact <name> --test-threads=1 --logfile <file>` in a new
+//! process group.
 //! When its time is up the whole group is killed, so a test that hangs, deadlocks or leaves
 //! children behind cannot hold up the run. A test counts as passed only when the process exits
-//! successfully *and* libtest's summary says exactly one test ran and passed; an `#[ignore]`d or
-//! filtered-out test ran nothing and does not pass.
+//! successfully, libtest's summary says exactly one test ran and passed, *and* libtest wrote
+//! `ok <name>` to the log file it was given: a test that prints a fake summary and exits early
+//! scores nothing, and an `#[ignore]`d or filtered-out test ran nothing and does not pass.
+//! Code inside the test process can still forge anything the harness does (it could find the
+//! log file's path in its own command line): that is cheating in the source, not an accident,
+//! and the limit is documented for instructors.
 
 use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-/// How much of a test's stdout and stderr is kept (each); the rest is read and dropped.
+/// How much of a test's stdout and stderr is kept (each: its start and its end); the rest is
+/// read and dropped.
 pub const OUTPUT_CAP: usize = 256 * 1024;
 
 /// Why a test did not pass, or that it did.
@@ -60,9 +68,11 @@ pub struct Run {
 /// Runs test `name` of the test binary `exe`, with `dir` as its working directory (cargo runs
 /// tests from the package root), killing it after `limit`.
 pub fn run_test(exe: &Path, name: &str, dir: &Path, limit: Duration) -> Result<Run> {
+    let log = LogFile::new()?;
     let start = Instant::now();
     let mut child = Command::new(exe)
-        .args(["--exact", name, "--test-threads=1"])
+        .args(["--exact", name, "--test-threads=1", "--logfile"])
+        .arg(&log.path)
         .current_dir(dir)
         .env("RUST_BACKTRACE", "0")
         .env_remove("RUST_TEST_THREADS")
@@ -89,21 +99,25 @@ pub fn run_test(exe: &Path, name: &str, dir: &Path, limit: Duration) -> Result<R
         thread::sleep(Duration::from_millis(10));
     };
     // Whatever the test left behind in its group goes too; this also closes the pipes a
-    // grandchild might hold open, so the readers below finish.
+    // grandchild might hold open, so the readers below finish. A process that left the group
+    // could still hold them: the readers get a short grace period, then are abandoned.
     kill_group(group);
-    let stdout = stdout.join().unwrap_or_default();
-    let stderr = stderr.join().unwrap_or_default();
+    let stdout = stdout.recv_timeout(READER_GRACE).unwrap_or_default();
+    let stderr = stderr.recv_timeout(READER_GRACE).unwrap_or_default();
     let elapsed = start.elapsed();
+    let logged_ok = log.says_ok(name);
 
     let verdict = if timed_out {
         Verdict::TimedOut(limit)
+    } else if stderr.contains("has overflowed its stack") {
+        Verdict::Crashed("stack overflow".into())
     } else if let Some(signal) = status.signal() {
         Verdict::Crashed(signal_name(signal))
-    } else if status.success() && reports_one_pass(&stdout) {
+    } else if status.success() && reports_one_pass(&stdout) && logged_ok {
         Verdict::Passed
     } else if status.success() {
         Verdict::Unreported(
-            "exited successfully, but libtest did not report the test as passed".into(),
+            "exited successfully, but the test harness did not record the test as passed".into(),
         )
     } else if let Some(message) = panic_message(&stdout, &stderr) {
         Verdict::Failed(message)
@@ -111,7 +125,7 @@ pub fn run_test(exe: &Path, name: &str, dir: &Path, limit: Duration) -> Result<R
         Verdict::Failed("the test failed without a panic message".into())
     } else {
         Verdict::Unreported(format!(
-            "exited with {status} before libtest reported a result"
+            "exited with {status} before the test harness reported a result"
         ))
     };
     Ok(Run {
@@ -119,6 +133,42 @@ pub fn run_test(exe: &Path, name: &str, dir: &Path, limit: Duration) -> Result<R
         output: format!("{stdout}{stderr}"),
         elapsed,
     })
+}
+
+/// How long the output readers may take to finish once the test's group is gone.
+const READER_GRACE: Duration = Duration::from_secs(2);
+
+/// libtest's `--logfile`, where the harness itself records each test's outcome (`ok NAME`).
+/// A test that prints a fake "test ... ok" and exits does not get its name in here.
+struct LogFile {
+    path: std::path::PathBuf,
+}
+
+impl LogFile {
+    fn new() -> Result<LogFile> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let dir = std::env::temp_dir().join("cargo-lab-logs");
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .subsec_nanos();
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path = dir.join(format!("{}-{n}-{nanos:09}.log", std::process::id()));
+        Ok(LogFile { path })
+    }
+
+    fn says_ok(&self, name: &str) -> bool {
+        std::fs::read_to_string(&self.path)
+            .is_ok_and(|log| log.lines().any(|line| line == format!("ok {name}")))
+    }
+}
+
+impl Drop for LogFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 /// Lists the tests in test binary `exe` (`--list --format terse`).
@@ -137,28 +187,38 @@ pub fn list_tests(exe: &Path, dir: &Path) -> Result<Vec<String>> {
         .collect())
 }
 
-fn capture<R: Read + Send + 'static>(pipe: Option<R>) -> thread::JoinHandle<String> {
+/// Reads `pipe` to its end on a thread of its own, keeping the first and the last
+/// `OUTPUT_CAP / 2` bytes: the start of a flood of output, and the end, where libtest's summary
+/// and a panic message are.
+fn capture<R: Read + Send + 'static>(pipe: Option<R>) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
-        let mut kept = Vec::new();
+        let half = OUTPUT_CAP / 2;
+        let (mut head, mut tail) = (Vec::new(), std::collections::VecDeque::<u8>::new());
+        let mut dropped = 0usize;
         if let Some(mut pipe) = pipe {
             let mut buf = [0u8; 16 * 1024];
-            let mut dropped = 0usize;
             while let Ok(n) = pipe.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
-                let room = OUTPUT_CAP.saturating_sub(kept.len()).min(n);
-                kept.extend_from_slice(&buf[..room]);
-                dropped += n - room;
-            }
-            if dropped > 0 {
-                kept.extend_from_slice(
-                    format!("\n[... {dropped} more bytes of output dropped]\n").as_bytes(),
-                );
+                let to_head = half.saturating_sub(head.len()).min(n);
+                head.extend_from_slice(&buf[..to_head]);
+                tail.extend(&buf[to_head..n]);
+                let excess = tail.len().saturating_sub(half);
+                tail.drain(..excess);
+                dropped += excess;
             }
         }
-        String::from_utf8_lossy(&kept).into_owned()
-    })
+        if dropped > 0 {
+            head.extend_from_slice(
+                format!("\n[... {dropped} bytes of output dropped ...]\n").as_bytes(),
+            );
+        }
+        head.extend(tail);
+        let _ = tx.send(String::from_utf8_lossy(&head).into_owned());
+    });
+    rx
 }
 
 fn kill_group(group: libc::pid_t) {
