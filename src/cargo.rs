@@ -41,6 +41,21 @@ impl Outcome {
     pub fn log_tail(&self, lines: usize) -> String {
         tail(&self.stderr, lines)
     }
+
+    /// Up to `lines` lines of stderr from the first error on: what a reader needs of a build
+    /// that failed (the end of the log when no line starts with `error`).
+    pub fn errors(&self, lines: usize) -> String {
+        let all: Vec<&str> = self.stderr.lines().collect();
+        match all.iter().position(|l| l.starts_with("error")) {
+            Some(first) => all[first..]
+                .iter()
+                .take(lines)
+                .copied()
+                .collect::<Vec<_>>()
+                .join("\n"),
+            None => self.log_tail(lines),
+        }
+    }
 }
 
 impl Cargo {
@@ -155,7 +170,7 @@ impl Cargo {
         }
         let out = self.run(workspace, &args)?;
         if !out.success {
-            return Ok(Err(out.log_tail(40)));
+            return Ok(Err(out.errors(40)));
         }
         let mut exes = BTreeMap::new();
         for line in out.stdout.lines() {

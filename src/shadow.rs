@@ -28,17 +28,24 @@ const ROOT_FILES: &[&str] = &[
 /// Folders at the workspace root that the workspace manifest needs.
 const ROOT_DIRS: &[&str] = &["src", "labs", ".cargo"];
 
-/// The version every lab package has in the shadow workspace.
-const SHADOW_VERSION: &str = "0.0.0-lab-shadow";
-
 pub struct Shadow {
     pub root: PathBuf,
+    /// The copy's name, which is also in the version its labs get: `0.0.0-lab-<name>`.
+    name: String,
 }
 
 impl Shadow {
-    /// A fresh shadow copy of `workbook` in its [`scratch_dir`].
+    /// A fresh shadow copy of `workbook` in its [`scratch_dir`], for verifying solutions.
     pub fn create(workbook: &Workbook, target_dir: &Path) -> Result<Shadow> {
-        let root = scratch_dir(workbook, target_dir).join("workspace");
+        let shadow = Shadow::create_named(workbook, target_dir, "workspace")?;
+        shadow.set_shadow_versions()?;
+        Ok(shadow)
+    }
+
+    /// A fresh copy of `workbook` in the folder `name` of its [`scratch_dir`]. Call
+    /// [`Shadow::set_shadow_versions`] once its lab manifests are final, before building.
+    pub fn create_named(workbook: &Workbook, target_dir: &Path, name: &str) -> Result<Shadow> {
+        let root = scratch_dir(workbook, target_dir).join(name);
         if root.exists() {
             std::fs::remove_dir_all(&root)
                 .with_context(|| format!("cannot clear {}", root.display()))?;
@@ -57,18 +64,17 @@ impl Shadow {
                 copy_tree(&from, &root.join(dir))?;
             }
         }
-        let shadow = Shadow { root };
-        for lab in &workbook.labs {
-            shadow.set_shadow_version(lab)?;
-        }
-        Ok(shadow)
+        Ok(Shadow {
+            root,
+            name: name.to_string(),
+        })
     }
 
     pub fn lab_dir(&self, lab: &Lab) -> PathBuf {
         self.root.join("labs").join(&lab.folder)
     }
 
-    /// Gives the shadow's copy of `lab` a version of its own.
+    /// Gives the shadow's copy of every lab a version of its own.
     ///
     /// Cargo names a workspace member's artifacts by a hash of its name, version and path
     /// *relative to the workspace root*, which is the same here as in the real workspace. With
@@ -76,17 +82,26 @@ impl Shadow {
     /// Cargo could take a solution build for an up-to-date build of the student's code. A
     /// distinct version gives the shadow's lab crates distinct artifacts; dependencies stay
     /// shared.
-    fn set_shadow_version(&self, lab: &Lab) -> Result<()> {
-        let path = self.lab_dir(lab).join("Cargo.toml");
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let mut doc: toml::Table =
-            toml::from_str(&text).with_context(|| format!("{}: malformed", path.display()))?;
-        if let Some(toml::Value::Table(package)) = doc.get_mut("package") {
-            package.insert("version".into(), SHADOW_VERSION.into());
+    pub fn set_shadow_versions(&self) -> Result<()> {
+        let labs = self.root.join("labs");
+        for entry in
+            std::fs::read_dir(&labs).with_context(|| format!("cannot list {}", labs.display()))?
+        {
+            let path = entry?.path().join("Cargo.toml");
+            if !path.is_file() {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let mut doc: toml::Table =
+                toml::from_str(&text).with_context(|| format!("{}: malformed", path.display()))?;
+            if let Some(toml::Value::Table(package)) = doc.get_mut("package") {
+                package.insert("version".into(), format!("0.0.0-lab-{}", self.name).into());
+            }
+            std::fs::write(&path, toml::to_string(&doc)?)
+                .with_context(|| format!("cannot write {}", path.display()))?;
         }
-        std::fs::write(&path, toml::to_string(&doc)?)
-            .with_context(|| format!("cannot write {}", path.display()))
+        Ok(())
     }
 
     /// Resets the shadow lab's `src/` to the starter, then copies each layer's `src/` over it

@@ -23,14 +23,33 @@ pub struct Output {
 impl Fixture {
     /// A fresh copy of `tests/fixtures/good` named `name`.
     pub fn new(name: &str) -> Fixture {
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good");
+        Fixture::copy_of("good", name)
+    }
+
+    /// A fresh copy of `tests/fixtures/<fixture>` named `name`.
+    pub fn copy_of(fixture: &str, name: &str) -> Fixture {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(fixture);
+        let root = Fixture::scratch(name);
+        copy_tree(&source, &root);
+        Fixture { root }
+    }
+
+    /// An empty scratch folder named `name` (removed first if it exists), for fixtures the
+    /// tool itself writes.
+    pub fn scratch(name: &str) -> PathBuf {
         let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join("fixtures")
             .join(name);
         if root.exists() {
             std::fs::remove_dir_all(&root).unwrap();
         }
-        copy_tree(&source, &root);
+        root
+    }
+
+    /// A fixture at `root`, which the tool made.
+    pub fn at(root: PathBuf) -> Fixture {
         Fixture { root }
     }
 
@@ -71,6 +90,10 @@ impl Fixture {
     /// Copies the fixture's file `from` over its file `to`.
     pub fn copy(&self, from: &str, to: &str) {
         std::fs::copy(self.root.join(from), self.root.join(to)).unwrap();
+    }
+
+    pub fn write(&self, path: &str, text: &str) {
+        std::fs::write(self.root.join(path), text).unwrap();
     }
 }
 
@@ -122,7 +145,7 @@ pub fn lab_src_digest(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     files
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Gradescope autograder setup: runs once when the autograder image is built.
+# The autograder zip holds this folder's two scripts at its top level and the untouched student
+# copy (the output of `cargo lab release`) under source/, so it lands in /autograder/source.
+set -euo pipefail
+apt-get update
+apt-get install -y --no-install-recommends curl ca-certificates build-essential
+curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+source "$HOME/.cargo/env"
+cd /autograder/source
+# Build the tool and every lab's dependencies now, so grading a submission only compiles the
+# student's own crates.
+export CARGO_TARGET_DIR=/autograder/target
+cargo build --quiet --package workbook
+cargo test --quiet --workspace --no-run || true

@@ -1,0 +1,243 @@
+//! The files a student must not change, and how to tell when they did.
+//!
+//! Protected: everything that decides how a lab is built and graded. That is the workspace's
+//! `Cargo.toml`, `Cargo.lock`, toolchain files, `.cargo/`, `.github/` (the grading workflow),
+//! the `cargo lab` tool itself (`src/`), and every file in a lab folder outside its `src/`
+//! (`lab.toml`, `Cargo.toml`, `tests/`, `benches/`, `examples/`, and any `build.rs`, which
+//! Cargo would run even though no manifest names it). `cargo lab release` records their SHA-256 in `.lab/integrity.json`; `cargo lab
+//! grade` compares against that record, or against a pristine copy. A file that is added,
+//! changed or removed is tampering.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Where a released copy keeps its record, relative to the workbook root.
+pub const RECORD_PATH: &str = ".lab/integrity.json";
+
+/// Protected files at the root, besides `.cargo/` and `src/`.
+const ROOT_FILES: &[&str] = &[
+    "Cargo.toml",
+    "Cargo.lock",
+    "build.rs",
+    "rust-toolchain",
+    "rust-toolchain.toml",
+];
+
+/// Protected folders at the root, whole.
+const ROOT_DIRS: &[&str] = &[".cargo", ".github", "src"];
+
+/// The SHA-256 of every protected file, keyed by its path relative to the root (with `/`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub files: BTreeMap<String, String>,
+}
+
+/// One protected file that is not as it was released.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tampering {
+    pub path: String,
+    pub change: Change,
+    /// The lab folder it belongs to; `None` for a workspace file, which touches every lab.
+    pub lab: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    Added,
+    Changed,
+    Removed,
+}
+
+impl std::fmt::Display for Tampering {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let change = match self.change {
+            Change::Added => "added",
+            Change::Changed => "changed",
+            Change::Removed => "removed",
+        };
+        write!(f, "{} was {change}", self.path)
+    }
+}
+
+impl Record {
+    /// Hashes the protected files of the workbook at `root`.
+    pub fn of_tree(root: &Path) -> Result<Record> {
+        let mut files = BTreeMap::new();
+        for path in protected_files(root)? {
+            let bytes = std::fs::read(root.join(&path))
+                .with_context(|| format!("cannot read {}", root.join(&path).display()))?;
+            files.insert(path, hex(&Sha256::digest(&bytes)));
+        }
+        Ok(Record { files })
+    }
+
+    /// The record a released copy at `root` carries.
+    pub fn load(root: &Path) -> Result<Record> {
+        let path = root.join(RECORD_PATH);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        serde_json::from_str(&text).with_context(|| format!("{}: malformed", path.display()))
+    }
+
+    pub fn save(&self, root: &Path) -> Result<()> {
+        let path = root.join(RECORD_PATH);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let text = serde_json::to_string_pretty(self)?;
+        std::fs::write(&path, text + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// What differs in `current` from this record.
+    pub fn compare(&self, current: &Record) -> Vec<Tampering> {
+        let mut found = Vec::new();
+        for (path, hash) in &self.files {
+            match current.files.get(path) {
+                None => found.push(tampering(path, Change::Removed)),
+                Some(now) if now != hash => found.push(tampering(path, Change::Changed)),
+                Some(_) => {}
+            }
+        }
+        for path in current
+            .files
+            .keys()
+            .filter(|p| !self.files.contains_key(*p))
+        {
+            found.push(tampering(path, Change::Added));
+        }
+        found
+    }
+}
+
+fn tampering(path: &str, change: Change) -> Tampering {
+    let lab = path
+        .strip_prefix("labs/")
+        .and_then(|rest| rest.split_once('/'))
+        .map(|(folder, _)| folder.to_string());
+    Tampering {
+        path: path.to_string(),
+        change,
+        lab,
+    }
+}
+
+/// The protected files under `root`, as `/`-separated relative paths.
+pub fn protected_files(root: &Path) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for file in ROOT_FILES {
+        if root.join(file).is_file() {
+            found.push(file.to_string());
+        }
+    }
+    for dir in ROOT_DIRS {
+        walk(root, Path::new(dir), &mut found)?;
+    }
+    let labs = root.join("labs");
+    if labs.is_dir() {
+        for entry in
+            std::fs::read_dir(&labs).with_context(|| format!("cannot list {}", labs.display()))?
+        {
+            let entry = entry?;
+            if !entry.file_type()?.is_dir() {
+                found.push(format!("labs/{}", entry.file_name().to_string_lossy()));
+                continue;
+            }
+            let lab = PathBuf::from("labs").join(entry.file_name());
+            for inner in std::fs::read_dir(entry.path())? {
+                let inner = inner?;
+                let name = inner.file_name();
+                if name == "src" || name == "target" {
+                    continue;
+                }
+                walk(root, &lab.join(&name), &mut found)?;
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Adds `rel` (a file, or every file under a folder) to `found`, skipping `target/`.
+fn walk(root: &Path, rel: &Path, found: &mut Vec<String>) -> Result<()> {
+    let path = root.join(rel);
+    let meta = match std::fs::symlink_metadata(&path) {
+        Ok(meta) => meta,
+        Err(_) => return Ok(()),
+    };
+    if meta.is_dir() {
+        if rel.file_name().is_some_and(|n| n == "target") {
+            return Ok(());
+        }
+        for entry in
+            std::fs::read_dir(&path).with_context(|| format!("cannot list {}", path.display()))?
+        {
+            walk(root, &rel.join(entry?.file_name()), found)?;
+        }
+    } else {
+        let Some(text) = rel.to_str() else {
+            bail!("{} is not a valid UTF-8 path", rel.display());
+        };
+        found.push(text.replace('\\', "/"));
+    }
+    Ok(())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tampering_is_attributed_to_its_lab() {
+        let before = Record {
+            files: [
+                ("labs/01-x/tests/a.rs", "1"),
+                ("Cargo.toml", "2"),
+                ("labs/01-x/lab.toml", "3"),
+            ]
+            .into_iter()
+            .map(|(p, h)| (p.to_string(), h.to_string()))
+            .collect(),
+        };
+        let mut after = before.clone();
+        after
+            .files
+            .insert("labs/01-x/tests/a.rs".into(), "9".into());
+        after.files.insert("labs/01-x/build.rs".into(), "4".into());
+        after.files.remove("Cargo.toml");
+        let found = after_compare(&before, &after);
+        assert_eq!(
+            found,
+            vec![
+                ("Cargo.toml".to_string(), Change::Removed, None),
+                (
+                    "labs/01-x/tests/a.rs".to_string(),
+                    Change::Changed,
+                    Some("01-x".to_string())
+                ),
+                (
+                    "labs/01-x/build.rs".to_string(),
+                    Change::Added,
+                    Some("01-x".to_string())
+                ),
+            ]
+        );
+    }
+
+    fn after_compare(before: &Record, after: &Record) -> Vec<(String, Change, Option<String>)> {
+        before
+            .compare(after)
+            .into_iter()
+            .map(|t| (t.path, t.change, t.lab))
+            .collect()
+    }
+}
