@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Gradescope autograder setup: runs once when the autograder image is built.
-# The autograder zip holds this folder's two scripts at its top level and the untouched student
-# copy (the output of `cargo lab release`) under source/, so it lands in /autograder/source.
+# The autograder zip is the untouched student copy (the output of `cargo lab release`) with this
+# script and run_autograder added at its top level; Gradescope unpacks it into /autograder/source.
 set -euo pipefail
 apt-get update
 apt-get install -y --no-install-recommends curl ca-certificates build-essential
