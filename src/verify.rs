@@ -283,13 +283,16 @@ impl LabCheck<'_> {
     }
 
     fn build(&self, workspace: &Path, lab_dir: &Path) -> Result<Suite, String> {
-        match Suite::build(
-            self.cargo,
-            workspace,
-            &self.lab.package,
-            lab_dir,
-            &self.modes(),
-        ) {
+        self.build_modes(workspace, lab_dir, &self.modes())
+    }
+
+    fn build_modes(
+        &self,
+        workspace: &Path,
+        lab_dir: &Path,
+        modes: &[Mode],
+    ) -> Result<Suite, String> {
+        match Suite::build(self.cargo, workspace, &self.lab.package, lab_dir, modes) {
             Ok(Ok(suite)) => Ok(suite),
             Ok(Err(failure)) => Err(format!(
                 "the {} do not compile:\n{}",
@@ -322,30 +325,32 @@ impl LabCheck<'_> {
                 ))
             });
         }
-        // Plain tests first: they are quick, and most mutants fall to one of them.
-        let mut order: Vec<&GradedTest> = graded.iter().collect();
-        order.sort_by_key(|t| t.mode);
         for (name, dir) in mutants {
             list.check(&self.name(&format!("mutant `{name}` is rejected")), || {
                 let info = read_mutant(&dir)?;
                 self.shadow
                     .apply(self.lab, &[solution, &dir])
                     .map_err(err)?;
-                let suite = self.build(&self.shadow.root, shadow_lab).map_err(|e| {
-                    format!(
-                        "{}\nthe mutant must compile: a mutant models a mistake the tests catch",
-                        e
-                    )
-                })?;
-                for test in &order {
-                    let run = suite.run(test).map_err(err)?;
-                    if !run.verdict.passed() {
-                        return Ok(format!(
-                            "{} — by {}: {}",
-                            info.description,
-                            test.test,
-                            run.verdict.describe()
-                        ));
+                // One mode at a time, plain first: most mutants fall to a plain test, and then
+                // the slower release build for loom is never needed.
+                for mode in self.modes() {
+                    let suite = self
+                        .build_modes(&self.shadow.root, shadow_lab, &[mode])
+                        .map_err(|e| {
+                            format!(
+                                "{e}\nthe mutant must compile: it models a mistake the tests catch"
+                            )
+                        })?;
+                    for test in graded.iter().filter(|t| t.mode == mode) {
+                        let run = suite.run(test).map_err(err)?;
+                        if !run.verdict.passed() {
+                            return Ok(format!(
+                                "{} — by {}: {}",
+                                info.description,
+                                test.test,
+                                run.verdict.describe()
+                            ));
+                        }
                     }
                 }
                 Err(format!(
