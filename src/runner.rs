@@ -119,7 +119,7 @@ pub fn run_test(exe: &Path, name: &str, dir: &Path, limit: Duration) -> Result<R
         Verdict::Unreported(
             "exited successfully, but the test harness did not record the test as passed".into(),
         )
-    } else if let Some(message) = panic_message(&stdout, &stderr) {
+    } else if let Some(message) = panic_message(name, &stdout, &stderr) {
         Verdict::Failed(message)
     } else if stdout.contains("test result: FAILED") {
         Verdict::Failed("the test failed without a panic message".into())
@@ -236,14 +236,17 @@ fn reports_one_pass(stdout: &str) -> bool {
         .any(|line| line.starts_with("test result: ok. 1 passed; 0 failed; 0 ignored;"))
 }
 
-/// The test's panic message (up to a few lines, joined), if it panicked.
-fn panic_message(stdout: &str, stderr: &str) -> Option<String> {
+/// The test's panic message (up to a few lines, joined), if it panicked. libtest runs each test
+/// on a thread named after it, so that thread's panic is the one that failed the test; panics of
+/// other threads (a worker the test made panic on purpose) count only when it has none.
+fn panic_message(test: &str, stdout: &str, stderr: &str) -> Option<String> {
     let text = format!("{stdout}\n{stderr}");
     let mut lines = text.lines();
+    let (mut own, mut other) = (None, None);
     while let Some(line) = lines.next() {
         // "thread 'name' panicked at src/lib.rs:1:2:" (newer Rust: "thread 'name' (1234) panicked
         // at …"), the message on the lines after it.
-        let Some((_, rest)) = line
+        let Some((head, rest)) = line
             .split_once(" panicked at ")
             .filter(|_| line.starts_with("thread '"))
         else {
@@ -260,9 +263,15 @@ fn panic_message(stdout: &str, stderr: &str) -> Option<String> {
                 .map(str::trim)
                 .take(4),
         );
-        return Some(shorten(&message.join("; "), 300));
+        let message = shorten(&message.join("; "), 300);
+        let thread = head.trim_start_matches("thread '").split('\'').next();
+        if thread == Some(test) {
+            own = Some(message);
+        } else {
+            other = Some(message);
+        }
     }
-    None
+    own.or(other)
 }
 
 fn shorten(text: &str, max: usize) -> String {
@@ -294,8 +303,28 @@ mod tests {
     fn reads_the_panic_message() {
         let out = "running 1 test\ntest a ... FAILED\n\n---- a stdout ----\n\nthread 'a' panicked at tests/t.rs:3:5:\nnot yet implemented: 1.2: sum\n";
         assert_eq!(
-            panic_message(out, "").as_deref(),
+            panic_message("a", out, "").as_deref(),
             Some("not yet implemented: 1.2: sum")
+        );
+        let out = "thread 'a' (77) panicked at tests/t.rs:3:5:\nassertion `left == right` failed\n  left: 6\n right: 5\n\n";
+        assert_eq!(
+            panic_message("a", out, "").as_deref(),
+            Some("assertion `left == right` failed; left: 6; right: 5")
+        );
+    }
+
+    #[test]
+    fn the_test_threads_own_panic_wins_over_a_workers() {
+        let out = "thread '<unnamed>' (8) panicked at src/lib.rs:1:1:\ndisk full\n\n\
+                   thread 'join_all' (7) panicked at tests/t.rs:9:5:\nexpected 3 results\n";
+        assert_eq!(
+            panic_message("join_all", out, "").as_deref(),
+            Some("expected 3 results")
+        );
+        let workers_only = "thread '<unnamed>' (8) panicked at src/lib.rs:1:1:\ndisk full\n";
+        assert_eq!(
+            panic_message("join_all", workers_only, "").as_deref(),
+            Some("disk full")
         );
     }
 
