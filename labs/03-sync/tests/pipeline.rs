@@ -1,0 +1,195 @@
+//! Exercise 3.4: `parallel_map`, a fan-out / fan-in pipeline over bounded channels.
+
+// A plain test: with `--features loom` the lab's primitives only work inside a loom model.
+#![cfg(not(feature = "loom"))]
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::{Arc, Barrier, Condvar, Mutex};
+use std::thread::{self, ThreadId};
+
+use common::{PATIENCE, finishes};
+use lab_sync::pipeline::parallel_map;
+
+#[test]
+fn results_come_back_in_input_order() {
+    let squares = finishes("parallel_map over 0..100 on 3 workers", || {
+        parallel_map(0..100_u64, 3, 4, |n| n * n)
+    });
+    assert!(
+        squares.iter().copied().eq((0..100_u64).map(|n| n * n)),
+        "result i must be work(input i), for every input"
+    );
+
+    let lengths = finishes("parallel_map over owned strings", || {
+        parallel_map(vec!["a".to_string(), "bcd".to_string()], 1, 1, |s| s.len())
+    });
+    assert_eq!(
+        lengths,
+        vec![1, 3],
+        "works with owned inputs and one worker"
+    );
+
+    let nothing = finishes("parallel_map over no inputs", || {
+        parallel_map(Vec::<u8>::new(), 2, 2, |n| n)
+    });
+    assert!(nothing.is_empty(), "no inputs must give no results");
+}
+
+#[test]
+fn results_are_reordered_when_a_later_input_finishes_first() {
+    let results = finishes(
+        "parallel_map where input 0 waits until input 2 has started",
+        || {
+            // With 2 workers, input 2 can only start on the worker that has already sent input 1's
+            // result, so results arrive as 10 first, then 0 and 20 in either order.
+            let (two_started_tx, two_started_rx) = crossbeam_channel::bounded(1);
+            parallel_map(0..3_u32, 2, 2, move |n| {
+                match n {
+                    0 => two_started_rx.recv_timeout(PATIENCE).expect(
+                        "input 2 never started while input 0 was still running: use 2 workers",
+                    ),
+                    2 => two_started_tx
+                        .send(())
+                        .expect("input 0 is waiting for this"),
+                    _ => {}
+                }
+                n * 10
+            })
+        },
+    );
+    assert_eq!(
+        results,
+        vec![0, 10, 20],
+        "results must be in input order, not in the order they finished"
+    );
+}
+
+#[test]
+fn every_worker_runs_at_the_same_time_on_its_own_thread() {
+    const WORKERS: usize = 3;
+    let threads = finishes("3 workers each waiting for the other two", || {
+        let all_busy = Barrier::new(WORKERS);
+        parallel_map(0..WORKERS, WORKERS, 1, |_| {
+            all_busy.wait();
+            thread::current().id()
+        })
+    });
+    let distinct: HashSet<ThreadId> = threads.into_iter().collect();
+    assert_eq!(
+        distinct.len(),
+        WORKERS,
+        "parallel_map(…, workers = 3, …) must run 3 calls of work at once on 3 threads"
+    );
+    assert!(
+        !distinct.contains(&thread::current().id()),
+        "work must run on the worker threads"
+    );
+}
+
+/// Counts the items the feeder has pulled from the input and the calls of `work` that have
+/// finished, and checks at every pull that the feeder is not too far ahead.
+///
+/// An item that has been pulled is in the feeder's hand (at most 1), in the job channel (at most
+/// `capacity`), in a worker's hands (at most `workers`), or finished. So a bounded feeder never
+/// has more than `1 + capacity + workers + finished` items pulled.
+struct Backlog {
+    counts: Mutex<Counts>,
+    changed: Condvar,
+    workers: usize,
+    capacity: usize,
+}
+
+#[derive(Clone, Copy)]
+struct Counts {
+    pulled: usize,
+    finished: usize,
+}
+
+impl Backlog {
+    fn most_ahead(&self) -> usize {
+        1 + self.capacity + self.workers
+    }
+
+    /// Called by the input iterator for each item the feeder pulls.
+    fn pull(&self, item: usize) -> usize {
+        let mut counts = self
+            .counts
+            .lock()
+            .expect("the test never panics holding this lock");
+        counts.pulled += 1;
+        let Counts { pulled, finished } = *counts;
+        assert!(
+            pulled <= self.most_ahead() + finished,
+            "the feeder had pulled {pulled} inputs while only {finished} calls of work had \
+             finished: with {} workers and a job channel of capacity {} it may be at most {} \
+             ahead. Use crossbeam_channel::bounded(capacity) so that send blocks while the \
+             channel is full",
+            self.workers,
+            self.capacity,
+            self.most_ahead()
+        );
+        self.changed.notify_all();
+        item
+    }
+
+    /// Called by `work`: the first calls wait until the feeder has filled the job channel (with
+    /// every worker holding an item, a bounded feeder gets exactly that far and no further).
+    fn hold_until_the_channel_is_full(&self) {
+        let counts = self
+            .counts
+            .lock()
+            .expect("the test never panics holding this lock");
+        let (counts, timeout) = self
+            .changed
+            .wait_timeout_while(counts, PATIENCE, |c| c.pulled < self.most_ahead())
+            .expect("the test never panics holding this lock");
+        assert!(
+            !timeout.timed_out(),
+            "the feeder pulled only {} inputs: while every worker is busy it must keep pulling \
+             until the job channel (capacity {}) is full and one more input waits in its send",
+            counts.pulled,
+            self.capacity
+        );
+    }
+
+    fn finish(&self) {
+        self.counts
+            .lock()
+            .expect("the test never panics holding this lock")
+            .finished += 1;
+    }
+}
+
+#[test]
+fn the_feeder_never_runs_more_than_capacity_ahead_of_the_workers() {
+    const WORKERS: usize = 2;
+    const CAPACITY: usize = 3;
+    const INPUTS: usize = 200;
+    let results = finishes(
+        "parallel_map with busy workers and a bounded job channel",
+        || {
+            let backlog = Arc::new(Backlog {
+                counts: Mutex::new(Counts {
+                    pulled: 0,
+                    finished: 0,
+                }),
+                changed: Condvar::new(),
+                workers: WORKERS,
+                capacity: CAPACITY,
+            });
+            let feeder_backlog = Arc::clone(&backlog);
+            let inputs = (0..INPUTS).map(move |item| feeder_backlog.pull(item));
+            parallel_map(inputs, WORKERS, CAPACITY, |item| {
+                backlog.hold_until_the_channel_is_full();
+                backlog.finish();
+                item
+            })
+        },
+    );
+    assert!(
+        results.iter().copied().eq(0..INPUTS),
+        "every input must come back, in order"
+    );
+}
