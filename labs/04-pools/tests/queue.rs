@@ -1,0 +1,164 @@
+//! Exercise 4.1: `JobQueue::push`, `close` and `next_job`.
+
+mod common;
+
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+use common::{Flags, PATIENCE, lock};
+use lab_pools::{Job, JobQueue};
+
+/// A job that appends `id` to `log` when it runs.
+fn logging_job(log: &Arc<Mutex<Vec<u32>>>, id: u32) -> Job {
+    let log = Arc::clone(log);
+    Box::new(move || lock(&log).push(id))
+}
+
+/// Pushes `job`, failing the test if the queue refuses it.
+fn push(queue: &JobQueue, job: Job) {
+    assert!(
+        queue.push(job).is_ok(),
+        "an open queue must accept every job pushed to it"
+    );
+}
+
+/// Takes the next job, failing the test if there is none.
+fn take(queue: &JobQueue, what: &str) -> Job {
+    queue
+        .next_job()
+        .unwrap_or_else(|| panic!("next_job returned None, but {what} was still queued"))
+}
+
+#[test]
+fn jobs_come_out_in_the_order_they_were_pushed() {
+    let queue = JobQueue::new();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    for id in 0..3 {
+        push(&queue, logging_job(&log, id));
+    }
+    assert_eq!(queue.len(), 3, "three jobs pushed, none taken yet");
+    for id in 0..3 {
+        take(&queue, &format!("job {id}"))();
+    }
+    assert_eq!(*lock(&log), vec![0, 1, 2], "first in, first out");
+    assert!(queue.is_empty(), "every job was taken");
+}
+
+// ANCHOR: closed_queue
+#[test]
+fn a_closed_queue_still_hands_out_its_queued_jobs_then_none() {
+    let queue = JobQueue::new();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    push(&queue, logging_job(&log, 1));
+    push(&queue, logging_job(&log, 2));
+    queue.close();
+
+    take(&queue, "a job pushed before close")();
+    take(&queue, "a second job pushed before close")();
+    assert_eq!(
+        *lock(&log),
+        vec![1, 2],
+        "closing must not lose the jobs already queued: the pool's shutdown relies on it"
+    );
+    assert!(
+        queue.next_job().is_none(),
+        "a closed, empty queue must return None (and not wait)"
+    );
+    assert!(
+        queue.next_job().is_none(),
+        "once closed and empty, it stays that way"
+    );
+}
+// ANCHOR_END: closed_queue
+
+#[test]
+fn push_after_close_gives_the_job_back_unrun() {
+    let queue = JobQueue::new();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    queue.close();
+    queue.close(); // closing twice is allowed
+
+    let Err(refused) = queue.push(logging_job(&log, 7)) else {
+        panic!("a closed queue must refuse a new job with Err(job)");
+    };
+    assert!(lock(&log).is_empty(), "the refused job must not have run");
+    refused();
+    assert_eq!(
+        *lock(&log),
+        vec![7],
+        "Err must hold the very job that was pushed"
+    );
+    assert!(
+        queue.next_job().is_none(),
+        "the refused job must not be queued either"
+    );
+}
+
+#[test]
+fn next_job_waits_for_a_job_to_be_pushed() {
+    let queue = Arc::new(JobQueue::new());
+    let started = Arc::new(Flags::new(1));
+    let (sender, taken) = mpsc::channel();
+    let taker = {
+        let queue = Arc::clone(&queue);
+        let started = Arc::clone(&started);
+        thread::spawn(move || {
+            started.raise(0);
+            let job = queue.next_job();
+            let _ = sender.send(job.is_some());
+            if let Some(job) = job {
+                job();
+            }
+        })
+    };
+
+    assert!(started.wait_for(0), "the taker thread did not start");
+    let log = Arc::new(Mutex::new(Vec::new()));
+    push(&queue, logging_job(&log, 5));
+    match taken.recv_timeout(PATIENCE) {
+        Ok(true) => {}
+        Ok(false) => panic!(
+            "next_job returned None on an open queue: it must wait until a job is pushed \
+             (None means \"closed, never any more jobs\", and ends the worker)"
+        ),
+        Err(_) => panic!(
+            "a thread waiting in next_job was not woken by push within {PATIENCE:?}: push must \
+             notify the condvar"
+        ),
+    }
+    taker.join().expect("the taker thread should not panic");
+    assert_eq!(*lock(&log), vec![5], "the taker got the pushed job");
+}
+
+#[test]
+fn close_wakes_every_thread_waiting_for_a_job() {
+    const TAKERS: usize = 3;
+    let queue = Arc::new(JobQueue::new());
+    let started = Arc::new(Flags::new(TAKERS));
+    let (sender, results) = mpsc::channel();
+    for index in 0..TAKERS {
+        let queue = Arc::clone(&queue);
+        let started = Arc::clone(&started);
+        let sender = sender.clone();
+        thread::spawn(move || {
+            started.raise(index);
+            let _ = sender.send(queue.next_job().is_none());
+        });
+    }
+    for index in 0..TAKERS {
+        assert!(started.wait_for(index), "taker {index} did not start");
+    }
+
+    queue.close();
+    for woken in 0..TAKERS {
+        match results.recv_timeout(PATIENCE) {
+            Ok(true) => {}
+            Ok(false) => panic!("next_job on a closed, empty queue returned a job"),
+            Err(_) => panic!(
+                "after close only {woken} of {TAKERS} waiting threads came back from next_job \
+                 within {PATIENCE:?}: close must wake every waiter (notify_all), not just one"
+            ),
+        }
+    }
+}
