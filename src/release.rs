@@ -35,13 +35,13 @@ pub fn run(workbook: &Workbook, out: &Path) -> Result<()> {
         }
     }
     let root = workbook.root.canonicalize()?;
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    if out.canonicalize()?.starts_with(&root) {
+    if lexical_absolute(out)?.starts_with(&root) {
         bail!(
             "{} is inside the workbook: release to a folder outside it",
             out.display()
         );
     }
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     for entry in std::fs::read_dir(&root)? {
         let entry = entry?;
         let name = entry.file_name();
@@ -81,4 +81,23 @@ pub fn run(workbook: &Workbook, out: &Path) -> Result<()> {
         "keep an untouched copy of it: `cargo lab grade --pristine <that copy>` restores what students change"
     );
     Ok(())
+}
+
+/// `path` made absolute with `.` and `..` resolved, without creating anything (it may not exist
+/// yet); symbolic links in the part that exists are resolved.
+fn lexical_absolute(path: &Path) -> Result<std::path::PathBuf> {
+    let mut resolved = std::path::PathBuf::new();
+    for part in std::path::absolute(path)?.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                resolved.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => resolved.push(other),
+        }
+        if let Ok(real) = resolved.canonicalize() {
+            resolved = real;
+        }
+    }
+    Ok(resolved)
 }

@@ -274,4 +274,14 @@ fn release_leaves_out_the_maintainers_files_and_never_overwrites() {
     let out = again.lab(&["release", "--out", fx.root.to_str().unwrap()]);
     assert_eq!(out.code, Some(2), "{}", out.text);
     assert!(out.text.contains("is not empty"), "{}", out.text);
+
+    let inside = again.root.join("labs/copy");
+    let out = again.lab(&["release", "--out", inside.to_str().unwrap()]);
+    assert_eq!(out.code, Some(2), "{}", out.text);
+    assert!(out.text.contains("is inside the workbook"), "{}", out.text);
+    assert!(
+        !inside.exists(),
+        "a refused release created {}",
+        inside.display()
+    );
 }
