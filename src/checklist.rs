@@ -20,8 +20,18 @@ impl Checklist {
         let _ = std::io::stdout().flush();
         let start = Instant::now();
         let finding = check();
-        let took = took(start.elapsed());
-        match &finding {
+        self.print_outcome(&finding, start.elapsed())
+    }
+
+    /// Records a check that ran elsewhere (on another thread) and took `elapsed`.
+    pub fn record(&mut self, name: &str, finding: Finding, elapsed: Duration) -> bool {
+        print!("{name} ... ");
+        self.print_outcome(&finding, elapsed)
+    }
+
+    fn print_outcome(&mut self, finding: &Finding, elapsed: Duration) -> bool {
+        let took = took(elapsed);
+        match finding {
             Ok(note) if note.is_empty() => println!("ok{took}"),
             Ok(note) => println!("ok{took}: {note}"),
             Err(why) => {

@@ -35,9 +35,10 @@ pub struct Shadow {
 }
 
 impl Shadow {
-    /// A fresh shadow copy of `workbook` in its [`scratch_dir`], for verifying solutions.
-    pub fn create(workbook: &Workbook, target_dir: &Path) -> Result<Shadow> {
-        let shadow = Shadow::create_named(workbook, target_dir, "workspace")?;
+    /// A fresh shadow copy of `workbook` in the folder `name` of its [`scratch_dir`], ready to
+    /// build solutions and mutants in.
+    pub fn create(workbook: &Workbook, target_dir: &Path, name: &str) -> Result<Shadow> {
+        let shadow = Shadow::create_named(workbook, target_dir, name)?;
         shadow.set_shadow_versions()?;
         Ok(shadow)
     }

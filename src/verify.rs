@@ -8,8 +8,13 @@
 
 mod book;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Instant;
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
@@ -32,12 +37,17 @@ pub fn run(workbook: &Workbook, names: &[String]) -> Result<Checklist> {
         mdbook_build(workbook, &cargo.target_dir)
     });
 
-    let shadow = Shadow::create(workbook, &cargo.target_dir)?;
+    // Two shadows, so two mutants can be judged side by side: most of a mutant's time is a test
+    // sitting out its bounded wait, not CPU. The first also checks the solutions.
+    let shadows = [
+        Shadow::create(workbook, &cargo.target_dir, "workspace")?,
+        Shadow::create(workbook, &cargo.target_dir, "workspace-2")?,
+    ];
     for lab in labs {
         LabCheck {
             workbook,
             cargo: &cargo,
-            shadow: &shadow,
+            shadows: &shadows,
             lab,
         }
         .run(&mut list);
@@ -64,7 +74,8 @@ pub fn run(workbook: &Workbook, names: &[String]) -> Result<Checklist> {
 struct LabCheck<'a> {
     workbook: &'a Workbook,
     cargo: &'a Cargo,
-    shadow: &'a Shadow,
+    /// Shadow copies of the workspace; the first checks the solution, all of them mutants.
+    shadows: &'a [Shadow],
     lab: &'a Lab,
 }
 
@@ -155,7 +166,8 @@ impl LabCheck<'_> {
         }
 
         let solution = self.workbook.solutions_dir(self.lab);
-        let shadow_lab = self.shadow.lab_dir(self.lab);
+        let shadow = &self.shadows[0];
+        let shadow_lab = shadow.lab_dir(self.lab);
         let mut solution_ok = false;
         list.check(
             &self.name("solution is formatted and warning-free (rustfmt, clippy -D warnings)"),
@@ -166,14 +178,14 @@ impl LabCheck<'_> {
                         solution.join("src").display()
                     ));
                 }
-                self.shadow.apply(self.lab, &[&solution]).map_err(err)?;
-                self.lint(&self.shadow.root)
+                shadow.apply(self.lab, &[&solution]).map_err(err)?;
+                self.lint(&shadow.root)
             },
         );
         if solution.join("src").is_dir() {
             list.check(&self.name("solution passes every test"), || {
-                self.shadow.apply(self.lab, &[&solution]).map_err(err)?;
-                let suite = self.build(&self.shadow.root, &shadow_lab)?;
+                shadow.apply(self.lab, &[&solution]).map_err(err)?;
+                let suite = self.build(&shadow.root, &shadow_lab)?;
                 let mut failures = Vec::new();
                 let mut slowest = (std::time::Duration::ZERO, None);
                 for test in &graded {
@@ -205,7 +217,7 @@ impl LabCheck<'_> {
             });
         }
         if solution_ok {
-            self.check_mutants(list, &solution, &shadow_lab, &graded);
+            self.check_mutants(list, &solution, &graded);
         }
     }
 
@@ -303,13 +315,7 @@ impl LabCheck<'_> {
         }
     }
 
-    fn check_mutants(
-        &self,
-        list: &mut Checklist,
-        solution: &Path,
-        shadow_lab: &Path,
-        graded: &[GradedTest],
-    ) {
+    fn check_mutants(&self, list: &mut Checklist, solution: &Path, graded: &[GradedTest]) {
         let mutants = match list_mutants(&solution.join("mutants")) {
             Ok(mutants) => mutants,
             Err(e) => {
@@ -324,41 +330,78 @@ impl LabCheck<'_> {
                     solution.join("mutants").display()
                 ))
             });
+            return;
         }
-        for (name, dir) in mutants {
-            list.check(&self.name(&format!("mutant `{name}` is rejected")), || {
-                let info = read_mutant(&dir)?;
-                self.shadow
-                    .apply(self.lab, &[solution, &dir])
-                    .map_err(err)?;
-                // One mode at a time, plain first: most mutants fall to a plain test, and then
-                // the slower release build for loom is never needed.
-                for mode in self.modes() {
-                    let suite = self
-                        .build_modes(&self.shadow.root, shadow_lab, &[mode])
-                        .map_err(|e| {
-                            format!(
-                                "{e}\nthe mutant must compile: it models a mistake the tests catch"
-                            )
-                        })?;
-                    for test in graded.iter().filter(|t| t.mode == mode) {
-                        let run = suite.run(test).map_err(err)?;
-                        if !run.verdict.passed() {
-                            return Ok(format!(
-                                "{} — by {}: {}",
-                                info.description,
-                                test.test,
-                                run.verdict.describe()
-                            ));
+        // Each shadow takes the next mutant until none is left; the findings are printed in
+        // mutant order as they come in.
+        let next = AtomicUsize::new(0);
+        let (tx, rx) = mpsc::channel();
+        thread::scope(|scope| {
+            for shadow in self.shadows {
+                let (tx, next, mutants) = (tx.clone(), &next, &mutants);
+                scope.spawn(move || {
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((_, dir)) = mutants.get(index) else {
+                            return;
+                        };
+                        let start = Instant::now();
+                        let finding = self.judge_mutant(shadow, solution, dir, graded);
+                        if tx.send((index, finding, start.elapsed())).is_err() {
+                            return;
                         }
                     }
+                });
+            }
+            drop(tx);
+            let mut done = BTreeMap::new();
+            let mut printed = 0;
+            for (index, finding, took) in rx {
+                done.insert(index, (finding, took));
+                while let Some((finding, took)) = done.remove(&printed) {
+                    let name = self.name(&format!("mutant `{}` is rejected", mutants[printed].0));
+                    list.record(&name, finding, took);
+                    printed += 1;
                 }
-                Err(format!(
-                    "{}\nevery graded test passes with this bug in place",
-                    info.description
-                ))
-            });
+            }
+        });
+    }
+
+    /// Puts the mutant in `dir` over the solution in `shadow` and runs the graded tests until one
+    /// fails, one mode at a time, plain first: most mutants fall to a plain test, and then the
+    /// slower release build for loom is never needed.
+    fn judge_mutant(
+        &self,
+        shadow: &Shadow,
+        solution: &Path,
+        dir: &Path,
+        graded: &[GradedTest],
+    ) -> Finding {
+        let info = read_mutant(dir)?;
+        shadow.apply(self.lab, &[solution, dir]).map_err(err)?;
+        let lab_dir = shadow.lab_dir(self.lab);
+        for mode in self.modes() {
+            let suite = self
+                .build_modes(&shadow.root, &lab_dir, &[mode])
+                .map_err(|e| {
+                    format!("{e}\nthe mutant must compile: it models a mistake the tests catch")
+                })?;
+            for test in graded.iter().filter(|t| t.mode == mode) {
+                let run = suite.run(test).map_err(err)?;
+                if !run.verdict.passed() {
+                    return Ok(format!(
+                        "{} — by {}: {}",
+                        info.description,
+                        test.test,
+                        run.verdict.describe()
+                    ));
+                }
+            }
         }
+        Err(format!(
+            "{}\nevery graded test passes with this bug in place",
+            info.description
+        ))
     }
 }
 

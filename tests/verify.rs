@@ -16,11 +16,23 @@ fn a_sound_workbook_passes_every_check() {
         "verify failed on the sound fixture:\n{}",
         out.text
     );
-    assert_eq!(out.last_line(), "10 passed, 0 failed", "{}", out.text);
+    assert_eq!(out.last_line(), "11 passed, 0 failed", "{}", out.text);
     out.assert_check(
         "01-adder: mutant `off-by-one` is rejected",
         "ok",
         "by adder::adds",
+    );
+    // Mutants are judged two at a time but reported in order.
+    out.assert_check(
+        "01-adder: mutant `triples` is rejected",
+        "ok",
+        "by adder::doubles",
+    );
+    let at = |name: &str| out.text.find(name).unwrap();
+    assert!(
+        at("mutant `off-by-one`") < at("mutant `triples`"),
+        "{}",
+        out.text
     );
     assert_eq!(
         before,
