@@ -1,0 +1,103 @@
+//! Exercise 6.3: `ChildGuard::wait_timeout`, `ChildGuard::kill` and dropping a guard.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{PATIENCE, assert_all_gone, child, finishes};
+use lab_processes::guard::ChildGuard;
+
+/// A deadline that a hanging child always overstays (it never exits by itself).
+const SHORT: Duration = Duration::from_millis(200);
+
+fn spawn(args: &[&str]) -> ChildGuard {
+    ChildGuard::spawn(child(args).stderr(std::process::Stdio::null()))
+        .expect("the lab's `child` program starts")
+}
+
+#[test]
+fn wait_timeout_returns_the_status_of_a_child_that_exits_in_time() {
+    let (failed, succeeded) = finishes(
+        "wait_timeout on children that exit at once",
+        PATIENCE * 2,
+        || {
+            let mut failing = spawn(&["fail", "7", "seven"]);
+            let mut ok = spawn(&["ok"]);
+            let failed = failing.wait_timeout(PATIENCE).expect("wait_timeout");
+            let succeeded = ok.wait_timeout(PATIENCE).expect("wait_timeout");
+            (failed, succeeded)
+        },
+    );
+    let failed =
+        failed.expect("`child fail 7` exits at once: wait_timeout must return Some(status)");
+    assert_eq!(failed.code(), Some(7), "the status of `child fail 7`");
+    let succeeded =
+        succeeded.expect("`child ok` exits at once: wait_timeout must return Some(status)");
+    assert!(succeeded.success(), "the status of `child ok`");
+}
+
+#[test]
+fn wait_timeout_kills_and_reaps_a_child_that_overstays() {
+    let (pid, outcome) = finishes(
+        "wait_timeout(200 ms) on a child that hangs",
+        PATIENCE,
+        || {
+            let mut hanging = spawn(&["hang"]);
+            let pid = hanging.id();
+            let outcome = hanging.wait_timeout(SHORT).expect("wait_timeout");
+            // Keep the guard alive until the check below: it is wait_timeout's job, not drop's.
+            (pid, (outcome, hanging))
+        },
+    );
+    let (outcome, guard) = outcome;
+    assert!(
+        outcome.is_none(),
+        "a child that never exits must time out (None), got {outcome:?}"
+    );
+    assert_all_gone(&[pid], "wait_timeout returned after the deadline");
+    drop(guard);
+}
+
+#[test]
+fn kill_stops_and_reaps_a_running_child_and_can_be_repeated() {
+    let (pid, first, second) = finishes("kill on a child that hangs", PATIENCE, || {
+        let mut hanging = spawn(&["hang"]);
+        let pid = hanging.id();
+        let first = hanging.kill().expect("kill a running child");
+        let gone = common::is_gone(pid);
+        let second = hanging
+            .kill()
+            .expect("kill again: a reaped child is not an error");
+        (pid, (first, gone), second)
+    });
+    let (first, gone_after_first) = first;
+    assert!(
+        !first.success(),
+        "a killed child has not succeeded: {first}"
+    );
+    #[cfg(unix)]
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&first),
+        Some(libc::SIGKILL),
+        "kill ends the child with SIGKILL"
+    );
+    assert_eq!(first, second, "a second kill returns the same status");
+    if !gone_after_first {
+        assert_all_gone(&[pid], "kill returned");
+    }
+}
+
+#[test]
+fn dropping_a_guard_kills_and_reaps_its_child() {
+    let pid = finishes(
+        "dropping a ChildGuard of a child that hangs",
+        PATIENCE,
+        || {
+            let hanging = spawn(&["hang"]);
+            let pid = hanging.id();
+            drop(hanging);
+            pid
+        },
+    );
+    assert_all_gone(&[pid], "the ChildGuard was dropped");
+}
