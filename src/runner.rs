@@ -104,6 +104,8 @@ pub fn run_test(exe: &Path, name: &str, dir: &Path, limit: Duration) -> Result<R
     kill_group(group);
     let stdout = stdout.recv_timeout(READER_GRACE).unwrap_or_default();
     let stderr = stderr.recv_timeout(READER_GRACE).unwrap_or_default();
+    // libtest's own note about the option we rely on says nothing about the test.
+    let stderr = stderr.replace("warning: `--logfile` is deprecated\n", "");
     let elapsed = start.elapsed();
     let logged_ok = log.says_ok(name);
 
@@ -112,7 +114,14 @@ pub fn run_test(exe: &Path, name: &str, dir: &Path, limit: Duration) -> Result<R
     } else if stderr.contains("has overflowed its stack") {
         Verdict::Crashed("stack overflow".into())
     } else if let Some(signal) = status.signal() {
-        Verdict::Crashed(signal_name(signal))
+        // A panic that turned into an abort (a second panic while unwinding, as loom does) is
+        // best explained by the panic.
+        match panic_message(name, &stdout, &stderr) {
+            Some(message) => {
+                Verdict::Crashed(format!("{} after a panic: {message}", signal_name(signal)))
+            }
+            None => Verdict::Crashed(signal_name(signal)),
+        }
     } else if status.success() && reports_one_pass(&stdout) && logged_ok {
         Verdict::Passed
     } else if status.success() {
@@ -237,8 +246,8 @@ fn reports_one_pass(stdout: &str) -> bool {
 }
 
 /// The test's panic message (up to a few lines, joined), if it panicked. libtest runs each test
-/// on a thread named after it, so that thread's panic is the one that failed the test; panics of
-/// other threads (a worker the test made panic on purpose) count only when it has none.
+/// on a thread named after it, so that thread's first panic is the one that failed the test;
+/// panics of other threads (a worker the test made panic on purpose) count only when it has none.
 fn panic_message(test: &str, stdout: &str, stderr: &str) -> Option<String> {
     let text = format!("{stdout}\n{stderr}");
     let mut lines = text.lines();
@@ -265,11 +274,13 @@ fn panic_message(test: &str, stdout: &str, stderr: &str) -> Option<String> {
         );
         let message = shorten(&message.join("; "), 300);
         let thread = head.trim_start_matches("thread '").split('\'').next();
-        if thread == Some(test) {
-            own = Some(message);
+        let slot = if thread == Some(test) {
+            &mut own
         } else {
-            other = Some(message);
-        }
+            &mut other
+        };
+        // The first panic is the cause; later ones (a panic while unwinding) are consequences.
+        slot.get_or_insert(message);
     }
     own.or(other)
 }
