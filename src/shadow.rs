@@ -30,8 +30,8 @@ const ROOT_DIRS: &[&str] = &["src", "labs", ".cargo"];
 
 pub struct Shadow {
     pub root: PathBuf,
-    /// The copy's name, which is also in the version its labs get: `0.0.0-lab-<name>`.
-    name: String,
+    /// The version its labs get: `0.0.0-lab-<name>-<workbook key>`, unique to this copy.
+    version: String,
 }
 
 impl Shadow {
@@ -67,7 +67,7 @@ impl Shadow {
         }
         Ok(Shadow {
             root,
-            name: name.to_string(),
+            version: format!("0.0.0-lab-{name}-{}", workbook_key(workbook)),
         })
     }
 
@@ -78,11 +78,11 @@ impl Shadow {
     /// Gives the shadow's copy of every lab a version of its own.
     ///
     /// Cargo names a workspace member's artifacts by a hash of its name, version and path
-    /// *relative to the workspace root*, which is the same here as in the real workspace. With
-    /// a shared target directory the shadow would then overwrite the student's artifacts, and
-    /// Cargo could take a solution build for an up-to-date build of the student's code. A
-    /// distinct version gives the shadow's lab crates distinct artifacts; dependencies stay
-    /// shared.
+    /// *relative to the workspace root*, which is the same in every copy of a workbook. With a
+    /// shared target directory, two copies would then share artifacts, and Cargo can take one
+    /// copy's build for an up-to-date build of the other (seen: a solution graded with the
+    /// starter's test binaries). A version unique to the copy (its name and its workbook) gives
+    /// its lab crates artifacts of their own; dependencies stay shared.
     pub fn set_shadow_versions(&self) -> Result<()> {
         let labs = self.root.join("labs");
         for entry in
@@ -97,7 +97,7 @@ impl Shadow {
             let mut doc: toml::Table =
                 toml::from_str(&text).with_context(|| format!("{}: malformed", path.display()))?;
             if let Some(toml::Value::Table(package)) = doc.get_mut("package") {
-                package.insert("version".into(), format!("0.0.0-lab-{}", self.name).into());
+                package.insert("version".into(), self.version.clone().into());
             }
             std::fs::write(&path, toml::to_string(&doc)?)
                 .with_context(|| format!("cannot write {}", path.display()))?;
@@ -124,19 +124,27 @@ impl Shadow {
 /// Where `cargo lab` keeps its copies for `workbook` under `target_dir`: one folder per
 /// workbook, so workbooks sharing a target directory never share a shadow.
 pub fn scratch_dir(workbook: &Workbook, target_dir: &Path) -> PathBuf {
+    let name = workbook
+        .root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    target_dir.join("lab").join(format!(
+        "{}-{}",
+        name.unwrap_or_default(),
+        workbook_key(workbook)
+    ))
+}
+
+/// A short hash of the workbook's absolute path: what tells two workbooks apart when they
+/// share a target directory (an instructor grading many submissions with one build cache).
+fn workbook_key(workbook: &Workbook) -> String {
     let root = workbook
         .root
         .canonicalize()
         .unwrap_or_else(|_| workbook.root.clone());
     let mut hasher = std::hash::DefaultHasher::new();
     root.hash(&mut hasher);
-    let name = root
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    target_dir
-        .join("lab")
-        .join(format!("{name}-{:08x}", hasher.finish() as u32))
+    format!("{:08x}", hasher.finish() as u32)
 }
 
 /// Copies the tree `from` into `to` (merging into what is there), skipping `target` folders.

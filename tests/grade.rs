@@ -285,3 +285,27 @@ fn release_leaves_out_the_maintainers_files_and_never_overwrites() {
         inside.display()
     );
 }
+
+#[test]
+fn submissions_sharing_a_target_directory_are_graded_apart() {
+    // An instructor grading many submissions with one build cache: the grading copies of two
+    // workbooks have the same relative paths, and must still never share test binaries.
+    let (right, _) = released("shared-right");
+    submit(&right, "correct.rs");
+    let (wrong, _) = released("shared-wrong");
+    submit(&wrong, "correct.rs");
+    wrong.edit("labs/01-behave/src/lib.rs", "a + b", "a - b");
+    let target = Fixture::scratch("shared-target");
+    let score = |fx: &Fixture| {
+        let out = fx.lab_building_in(&target, &["grade"]);
+        assert!(out.success, "{}", out.text);
+        out.text
+            .lines()
+            .find(|l| l.starts_with("Score:"))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(score(&wrong), "Score: 9/10 (90%)");
+    assert_eq!(score(&right), "Score: 10/10 (100%)");
+    assert_eq!(score(&wrong), "Score: 9/10 (90%)");
+}

@@ -61,6 +61,11 @@ impl Fixture {
         let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join("fixture-targets")
             .join(name);
+        self.lab_building_in(&target, args)
+    }
+
+    /// Runs `cargo lab ARGS` on the fixture, building into `target`.
+    pub fn lab_building_in(&self, target: &Path, args: &[&str]) -> Output {
         let out = Command::new(env!("CARGO_BIN_EXE_workbook"))
             .arg("--root")
             .arg(&self.root)
