@@ -163,9 +163,14 @@ pub fn run(workbook: &Workbook, names: &[String], integrity: &Integrity) -> Resu
             .filter(|t| t.lab.as_deref().is_none_or(|folder| folder == lab.folder))
             .cloned()
             .collect();
-        let manifest = lab
-            .manifest()
-            .with_context(|| format!("lab {}", lab.folder))?;
+        let manifest = match lab.manifest() {
+            Ok(manifest) => manifest,
+            Err(e) => {
+                // A student can break lab.toml too: that lab is not graded, the others are.
+                labs.push(unreadable(lab, touching, &format!("{e:#}")));
+                continue;
+            }
+        };
         let report = if !touching.is_empty() && !restored {
             let files: Vec<String> = touching.iter().map(ToString::to_string).collect();
             not_graded(
@@ -287,6 +292,20 @@ fn not_graded(lab: &Lab, manifest: &Manifest, tampering: Vec<Tampering>, why: St
         tampering,
         not_graded: Some(why),
         exercises,
+    }
+}
+
+/// A lab whose manifest cannot be read: nothing to grade it by, so it scores nothing.
+fn unreadable(lab: &Lab, tampering: Vec<Tampering>, why: &str) -> LabReport {
+    LabReport {
+        id: lab.folder.clone(),
+        folder: lab.folder.clone(),
+        title: lab.folder.clone(),
+        score: 0,
+        max_score: 0,
+        tampering,
+        not_graded: Some(format!("its lab.toml cannot be read: {why}")),
+        exercises: Vec::new(),
     }
 }
 

@@ -309,3 +309,16 @@ fn submissions_sharing_a_target_directory_are_graded_apart() {
     assert_eq!(score(&right), "Score: 10/10 (100%)");
     assert_eq!(score(&wrong), "Score: 9/10 (90%)");
 }
+
+#[test]
+fn a_broken_manifest_is_tampering_and_grading_goes_on() {
+    let (fx, _) = released("broken-manifest");
+    submit(&fx, "correct.rs");
+    fx.write("labs/01-behave/lab.toml", "this is not toml [");
+    let report = grade_json(&fx, &[]);
+    let lab = &report["labs"][0];
+    assert_eq!(lab["score"], 0);
+    assert_eq!(lab["tampering"][0]["path"], "labs/01-behave/lab.toml");
+    let why = lab["not_graded"].as_str().unwrap();
+    assert!(why.contains("lab.toml cannot be read"), "{why}");
+}
