@@ -9,7 +9,7 @@ mod common;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
-use common::wait_until_asleep;
+use common::{TestPool, wait_until_asleep};
 use lab_primitives::pool::StealingPool;
 use lab_support::{Rendezvous, lock, within_patience};
 
@@ -23,7 +23,7 @@ fn wait_until_all_asleep(pool: &StealingPool) {
 #[test]
 fn every_job_spawned_from_outside_runs() {
     const JOBS: u64 = 1_000;
-    let pool = StealingPool::new(3);
+    let pool = TestPool::new(3);
     let (done, finished) = mpsc::channel();
     for i in 0..JOBS {
         let done = done.clone();
@@ -37,13 +37,13 @@ fn every_job_spawned_from_outside_runs() {
         (0..JOBS).collect::<Vec<_>>(),
         "every job must run exactly once"
     );
-    within_patience("dropping the pool", move || drop(pool));
+    drop(pool);
 }
 
 #[test]
 fn every_worker_takes_part() {
     const WORKERS: usize = 3;
-    let pool = StealingPool::new(WORKERS);
+    let pool = TestPool::new(WORKERS);
     let meeting = Arc::new(Rendezvous::new(WORKERS));
     let (done, finished) = mpsc::channel();
     for _ in 0..WORKERS {
@@ -63,13 +63,13 @@ fn every_worker_takes_part() {
         [0, 1, 2],
         "three jobs that wait for each other must run on the three workers at once"
     );
-    within_patience("dropping the pool", move || drop(pool));
+    drop(pool);
 }
 
 #[test]
 fn idle_workers_steal_the_jobs_a_busy_worker_spawned() {
     const WORKERS: usize = 3;
-    let pool = StealingPool::new(WORKERS);
+    let pool = TestPool::new(WORKERS);
     wait_until_all_asleep(&pool);
     let meeting = Arc::new(Rendezvous::new(WORKERS));
     let (done, finished) = mpsc::channel();
@@ -102,12 +102,12 @@ fn idle_workers_steal_the_jobs_a_busy_worker_spawned() {
         [0, 1, 2],
         "the spawned jobs must be stolen by the sleeping workers (are they woken, and do they steal?)"
     );
-    within_patience("dropping the pool", move || drop(pool));
+    drop(pool);
 }
 
 #[test]
 fn a_job_s_own_spawns_run_last_in_first_out_on_one_worker() {
-    let pool = StealingPool::new(1);
+    let pool = TestPool::new(1);
     let order = Arc::new(Mutex::new(Vec::new()));
     let (done, finished) = mpsc::channel::<()>();
     pool.spawn({
@@ -134,12 +134,12 @@ fn a_job_s_own_spawns_run_last_in_first_out_on_one_worker() {
         [0, 3, 2, 1],
         "on one worker, a job's spawns run after it, newest first: they must go on the worker's own deque"
     );
-    within_patience("dropping the pool", move || drop(pool));
+    drop(pool);
 }
 
 #[test]
 fn a_job_spawned_while_every_worker_sleeps_runs() {
-    let pool = StealingPool::new(2);
+    let pool = TestPool::new(2);
     for round in 0..5 {
         wait_until_all_asleep(&pool);
         let (done, finished) = mpsc::channel();
@@ -150,14 +150,14 @@ fn a_job_spawned_while_every_worker_sleeps_runs() {
         );
         assert_eq!(ran, Ok(round));
     }
-    within_patience("dropping the pool", move || drop(pool));
+    drop(pool);
 }
 
 #[test]
 fn dropping_the_pool_runs_every_queued_and_spawned_job() {
     const JOBS: u64 = 200;
     let count = Arc::new(AtomicU64::new(0));
-    let pool = StealingPool::new(2);
+    let pool = TestPool::new(2);
     for _ in 0..JOBS {
         let count = Arc::clone(&count);
         pool.spawn(move |local| {
@@ -167,7 +167,8 @@ fn dropping_the_pool_runs_every_queued_and_spawned_job() {
             });
         });
     }
-    within_patience("dropping a pool with jobs still queued", move || drop(pool));
+    // Dropping the pool (within the test's patience) waits for every job.
+    drop(pool);
     assert_eq!(
         count.load(Ordering::SeqCst),
         JOBS,
@@ -180,7 +181,7 @@ fn many_threads_spawning_at_once_lose_no_job() {
     const SPAWNERS: u64 = 4;
     const PER_SPAWNER: u64 = 5_000;
     let count = Arc::new(AtomicU64::new(0));
-    let pool = Arc::new(StealingPool::new(3));
+    let pool = Arc::new(TestPool::new(3));
     let spawners: Vec<_> = (0..SPAWNERS)
         .map(|_| {
             let (pool, count) = (Arc::clone(&pool), Arc::clone(&count));

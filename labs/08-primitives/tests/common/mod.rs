@@ -37,13 +37,52 @@ mod in_loom {
 
 #[cfg(not(feature = "loom"))]
 mod plain {
+    use std::mem;
+    use std::ops::Deref;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::thread::{self, ThreadId};
     use std::time::{Duration, Instant};
 
+    use lab_primitives::pool::StealingPool;
     use lab_primitives::sync::probe;
-    use lab_support::PATIENCE;
+    use lab_support::{PATIENCE, within_patience};
+
+    /// A [`StealingPool`] for one test. Dropping it waits (within [`PATIENCE`]) for the pool's
+    /// drop, which waits for every job. If the test is already failing, the pool is leaked
+    /// instead: a job that never runs would make its drop wait forever, and the test must end
+    /// with its own message.
+    pub struct TestPool(Option<StealingPool>);
+
+    impl TestPool {
+        pub fn new(workers: usize) -> Self {
+            TestPool(Some(StealingPool::new(workers)))
+        }
+    }
+
+    impl Deref for TestPool {
+        type Target = StealingPool;
+
+        fn deref(&self) -> &StealingPool {
+            self.0
+                .as_ref()
+                .expect("the pool is there until the test drops it")
+        }
+    }
+
+    impl Drop for TestPool {
+        fn drop(&mut self) {
+            let Some(pool) = self.0.take() else { return };
+            if thread::panicking() {
+                mem::forget(pool);
+            } else {
+                within_patience(
+                    "dropping the pool (it waits for every job spawned, and their spawns)",
+                    move || drop(pool),
+                );
+            }
+        }
+    }
 
     /// A value that counts how many times it is dropped, in a counter the test keeps.
     #[derive(Debug)]
