@@ -8,7 +8,10 @@
 //!   `rayon::scope` does): the other workers steal them;
 //! - `stealing_injector` — this thread spawns them all onto your pool's injector;
 //! - `lab04_execute` — `execute` on the `ThreadPool` you built in lab 04;
-//! - `rayon_scope_spawn` — `rayon::ThreadPool::scope` with a `spawn` per job.
+//! - `rayon_scope_spawn` — `rayon::ThreadPool::scope` with a `spawn` per job (the jobs go on
+//!   the deque of the worker that runs the scope, like `stealing_nested`);
+//! - `rayon_spawn_outside` — `rayon::ThreadPool::spawn` from this thread (rayon's injector, like
+//!   `stealing_injector`).
 //!
 //! For the ratio between them from a single run, use the example:
 //! `cargo run --release -p lab-primitives --example tiny_jobs`.
@@ -132,6 +135,19 @@ fn tiny_jobs(c: &mut Criterion) {
                     });
                 }
             });
+            latch.wait();
+        })
+    });
+    group.bench_function("rayon_spawn_outside", |b| {
+        b.iter(|| {
+            let latch = Latch::new(JOBS);
+            for i in 0..JOBS {
+                let latch = Arc::clone(&latch);
+                rayon.spawn(move || {
+                    black_box(i);
+                    latch.count_down();
+                });
+            }
             latch.wait();
         })
     });

@@ -1,5 +1,9 @@
 //! 100 000 tiny jobs on your work-stealing pool, on the lab 04 pool and on rayon, in one run:
-//! prints the time per job of each, and how each compares with rayon.
+//! prints the time per job of each, and how each compares with rayon's `scope` + `spawn`.
+//!
+//! Two ways of spawning each: from inside a job (rayon's `scope`, your `Local::spawn`), where the
+//! jobs go on the spawning worker's own deque and the others steal them; and from outside the
+//! pool (`rayon::ThreadPool::spawn`, your `StealingPool::spawn`), through the global injector.
 //!
 //! ```console
 //! $ cargo run --release -p lab-primitives --example tiny_jobs
@@ -90,6 +94,20 @@ fn main() {
                         });
                     }
                 });
+                latch.wait();
+            }),
+        ),
+        (
+            "rayon: spawn from outside",
+            median(|| {
+                let latch = Latch::new(JOBS);
+                for i in 0..JOBS {
+                    let latch = Arc::clone(&latch);
+                    rayon.spawn(move || {
+                        black_box(i);
+                        latch.count_down();
+                    });
+                }
                 latch.wait();
             }),
         ),
