@@ -11,9 +11,10 @@ use lab_support::loom::{Bound, model};
 #[test]
 fn notify_all_wakes_both_waiters() {
     // Bound: a partial wake-up needs both waiters asleep before the notification: one
-    // preemption (of the main thread, after it spawned them). Two also cover a notification
-    // that falls between a waiter's unlock and its sleep; three take minutes.
-    model(Bound::Preemptions(2), || {
+    // preemption (of the main thread, after it spawned them). A notification that falls
+    // between a waiter's unlock and its sleep needs one more. Three give a margin and take well
+    // under a second; the exhaustive search takes minutes.
+    model(Bound::Preemptions(3), || {
         let shared = Arc::new((Mutex::new(false), Condvar::new()));
         let waiters: Vec<_> = (0..2)
             .map(|_| {

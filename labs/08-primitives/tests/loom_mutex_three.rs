@@ -13,8 +13,9 @@ fn three_threads_each_get_the_lock() {
     // Bound: the bugs this model is for (a woken thread that takes the lock as if nobody else
     // waited, so that the second sleeper is never woken; an unlock that wakes nobody) need the
     // lock holder to be preempted once inside its critical section while the two others go to
-    // sleep. Two preemptions give a margin; three take minutes.
-    model(Bound::Preemptions(2), || {
+    // sleep. Three preemptions give a margin of two and take well under a second; the
+    // exhaustive search takes half a minute.
+    model(Bound::Preemptions(3), || {
         let lock = Arc::new(Mutex::new(0));
         let others: Vec<_> = (0..2)
             .map(|_| {

@@ -12,7 +12,7 @@ use lab_support::loom::{Bound, model};
 fn two_writers_and_a_reader_all_get_their_turn() {
     // Bound: the hand-off bugs this model is for (a writer that sleeps without marking itself
     // waiting, an unlock that wakes nobody) show up with one preemption of a lock holder; loom
-    // finds them at a bound of 1. Two give a margin; three take over ten seconds.
+    // finds them at a bound of 1. Two give a margin and take about a second; three take several.
     model(Bound::Preemptions(2), || {
         let lock = Arc::new(RwLock::new(0));
         let writers: Vec<_> = (0..2)

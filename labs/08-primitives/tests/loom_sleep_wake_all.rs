@@ -12,7 +12,7 @@ use lab_support::loom::{Bound, model};
 fn wake_all_wakes_every_sleepy_worker() {
     // Bound: a worker sleeps through `wake_all` only if the main thread's store and `wake_all`
     // fall between its `prepare` and its `sleep`, or before a second worker's: one preemption of
-    // each worker. Two suffice; three give a margin.
+    // each worker. Two suffice; three give a margin and take under a second.
     model(Bound::Preemptions(3), || {
         let sleep = Arc::new(Sleep::new());
         let stop = Arc::new(AtomicBool::new(false));

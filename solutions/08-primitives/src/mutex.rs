@@ -1,5 +1,4 @@
 use crate::sync::atomic::Ordering;
-use crate::sync::hint;
 use crate::sync::wait;
 use crate::sync::wake_one;
 
@@ -31,20 +30,8 @@ impl<T> Mutex<T> {
         }
     }
 
-    /// The slow path of `lock`: spin briefly in case the holder is about to unlock, then sleep.
+    /// The slow path of `lock`: mark the lock contended and sleep until it is free.
     fn lock_contended(&self) {
-        let mut spins = 0;
-        while self.state.load(Ordering::Relaxed) == LOCKED && spins < 100 {
-            spins += 1;
-            hint::spin_loop();
-        }
-        if self
-            .state
-            .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
-        {
-            return;
-        }
         // From here on the state says CONTENDED, so the unlocker will wake somebody. When the
         // swap finds it UNLOCKED, this thread has the lock (marked CONTENDED: perhaps
         // needlessly, which costs one wake call, never a lost one).
