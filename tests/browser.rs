@@ -90,7 +90,7 @@ const PLAIN_LANGUAGES: &[&str] = &["", "text", "txt", "plain", "plaintext", "con
 fn the_book_works_in_a_real_browser() {
     let Some(tools) = tools::find() else { return };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let checked = check_book(&tools, root, "browser-book");
+    let checked = check_book(tools, root, "browser-book");
     println!("{}", checked.summary);
     assert!(
         checked.problems.is_empty(),
@@ -105,7 +105,7 @@ fn the_book_works_in_a_real_browser() {
 fn a_broken_book_fails_each_check() {
     let Some(tools) = tools::find() else { return };
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/broken-book");
-    let checked = check_book(&tools, &root, "browser-broken-book");
+    let checked = check_book(tools, &root, "browser-broken-book");
     let expected = [
         "broken.html: link `missing.html` (\"a page that is not there\") leads to missing.html, which does not exist",
         "broken.html: link `fine.html#no-such-heading` (\"a heading that is not there\"): fine.html has no element with id `no-such-heading`",

@@ -5,6 +5,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// The environment variable that names the browser binary, as `headless_chrome` also reads it.
 pub const BROWSER_VAR: &str = "CHROME";
@@ -23,9 +24,15 @@ pub struct Tools {
     pub browser: PathBuf,
 }
 
-/// Finds mdbook and a browser. `None` means "skip": the reason has been written to the terminal.
-/// Panics instead under CI, or when `CHROME` names something that is not a program.
-pub fn find() -> Option<Tools> {
+/// Finds mdbook and a browser, once for all the tests. `None` means "skip": the reason has been
+/// written to the terminal. Panics instead (in every test that asks) under CI, or when `CHROME`
+/// names something that is not a program.
+pub fn find() -> Option<&'static Tools> {
+    static FOUND: OnceLock<Option<Tools>> = OnceLock::new();
+    FOUND.get_or_init(look).as_ref()
+}
+
+fn look() -> Option<Tools> {
     let mdbook = on_path("mdbook");
     let browser = match std::env::var_os(BROWSER_VAR) {
         Some(named) if !named.is_empty() => {
