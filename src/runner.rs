@@ -67,12 +67,20 @@ pub struct Run {
 
 /// Runs test `name` of the test binary `exe`, with `dir` as its working directory (cargo runs
 /// tests from the package root), killing it after `limit`.
-pub fn run_test(exe: &Path, name: &str, dir: &Path, limit: Duration) -> Result<Run> {
+/// `env` adds environment variables (`cargo lab verify` lowers loom bounds so).
+pub fn run_test(
+    exe: &Path,
+    name: &str,
+    dir: &Path,
+    limit: Duration,
+    env: &[(&str, &str)],
+) -> Result<Run> {
     let log = LogFile::new()?;
     let start = Instant::now();
     let mut child = Command::new(exe)
         .args(["--exact", name, "--test-threads=1", "--logfile"])
         .arg(&log.path)
+        .envs(env.iter().copied())
         .current_dir(dir)
         .env("RUST_BACKTRACE", "0")
         .env_remove("RUST_TEST_THREADS")
