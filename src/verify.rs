@@ -75,6 +75,17 @@ pub fn run(workbook: &Workbook, names: &[String], options: &Options) -> Result<C
         &book_key.clone().text("part", "links"),
         || Ok(book_links(workbook)),
     );
+    list.check(
+        "book: every figure a chapter uses exists and says how it was made",
+        || {
+            let problems = crate::figures::check(&workbook.book_dir()).map_err(err)?;
+            if problems.is_empty() {
+                Ok(String::new())
+            } else {
+                Err(problems.join("\n"))
+            }
+        },
+    );
     ctx.check(
         &mut list,
         "book: mdbook build succeeds",
