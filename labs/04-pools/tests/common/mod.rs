@@ -30,10 +30,13 @@ pub struct TestPool {
 }
 
 impl TestPool {
-    /// A pool of `workers` workers; fails the test if `ThreadPool::new` fails.
+    /// A pool of `workers` workers; fails the test if `ThreadPool::new` fails or does not return
+    /// within [`PATIENCE`] (it must start the workers, not run their loop itself).
     pub fn new(workers: usize) -> TestPool {
-        let pool = ThreadPool::new(workers)
-            .unwrap_or_else(|e| panic!("ThreadPool::new({workers}) failed: {e}"));
+        let pool = within_patience(&format!("ThreadPool::new({workers})"), move || {
+            ThreadPool::new(workers)
+        })
+        .unwrap_or_else(|e| panic!("ThreadPool::new({workers}) failed: {e}"));
         TestPool {
             pool: Some(Arc::new(pool)),
             workers,
