@@ -21,16 +21,26 @@ fn push(queue: &JobQueue, job: Job) {
     );
 }
 
+/// A new, open queue, shared so that a helper thread can wait on it.
+fn new_queue() -> Arc<JobQueue> {
+    Arc::new(JobQueue::new())
+}
+
+/// Calls `next_job` within [`PATIENCE`]: `what` says what the queue holds.
+fn next(queue: &Arc<JobQueue>, what: &str) -> Option<Job> {
+    let queue = Arc::clone(queue);
+    within_patience(&format!("next_job on {what}"), move || queue.next_job())
+}
+
 /// Takes the next job, failing the test if there is none.
-fn take(queue: &JobQueue, what: &str) -> Job {
-    queue
-        .next_job()
+fn take(queue: &Arc<JobQueue>, what: &str) -> Job {
+    next(queue, &format!("a queue that still holds {what}"))
         .unwrap_or_else(|| panic!("next_job returned None, but {what} was still queued"))
 }
 
 #[test]
 fn jobs_come_out_in_the_order_they_were_pushed() {
-    let queue = JobQueue::new();
+    let queue = new_queue();
     let log = Arc::new(Mutex::new(Vec::new()));
     for id in 0..3 {
         push(&queue, logging_job(&log, id));
@@ -46,7 +56,7 @@ fn jobs_come_out_in_the_order_they_were_pushed() {
 // ANCHOR: closed_queue
 #[test]
 fn a_closed_queue_still_hands_out_its_queued_jobs_then_none() {
-    let queue = JobQueue::new();
+    let queue = new_queue();
     let log = Arc::new(Mutex::new(Vec::new()));
     push(&queue, logging_job(&log, 1));
     push(&queue, logging_job(&log, 2));
@@ -60,11 +70,11 @@ fn a_closed_queue_still_hands_out_its_queued_jobs_then_none() {
         "closing must not lose the jobs already queued: the pool's shutdown relies on it"
     );
     assert!(
-        queue.next_job().is_none(),
+        next(&queue, "a closed, empty queue").is_none(),
         "a closed, empty queue must return None (and not wait)"
     );
     assert!(
-        queue.next_job().is_none(),
+        next(&queue, "a closed, empty queue").is_none(),
         "once closed and empty, it stays that way"
     );
 }
@@ -72,7 +82,7 @@ fn a_closed_queue_still_hands_out_its_queued_jobs_then_none() {
 
 #[test]
 fn push_after_close_gives_the_job_back_unrun() {
-    let queue = JobQueue::new();
+    let queue = new_queue();
     let log = Arc::new(Mutex::new(Vec::new()));
     queue.close();
     queue.close(); // closing twice is allowed
@@ -88,7 +98,7 @@ fn push_after_close_gives_the_job_back_unrun() {
         "Err must hold the very job that was pushed"
     );
     assert!(
-        queue.next_job().is_none(),
+        next(&queue, "a closed queue that refused a job").is_none(),
         "the refused job must not be queued either"
     );
 }
