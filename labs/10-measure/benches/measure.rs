@@ -66,6 +66,7 @@ fn partly_serial(threads: u64, serial: u64) -> u64 {
     head ^ tail
 }
 
+// ANCHOR: speedup
 fn speedup(c: &mut Criterion) {
     let mut group = c.benchmark_group("speedup");
     group.throughput(Throughput::Elements(UNITS));
@@ -83,6 +84,7 @@ fn speedup(c: &mut Criterion) {
     }
     group.finish();
 }
+// ANCHOR_END: speedup
 
 criterion_group!(benches, kernel, speedup);
 criterion_main!(benches);

@@ -13,7 +13,7 @@
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
-use lab_measure::criterion_files::{SavedEstimates, SavedSample};
+use lab_measure::criterion_files::SavedSample;
 use lab_measure::laws::{amdahl_speedup, fit_parallel_fraction};
 use lab_measure::summary::{summarise, tukey_fences};
 use plotters::prelude::*;
@@ -21,27 +21,8 @@ use plotters::prelude::*;
 /// The noisy sample set of `tests/fixtures/README.md`.
 const NOISY_SAMPLE: &str = include_str!("../tests/fixtures/threads_1000/sample.json");
 
-/// The medians of the `speedup` benchmarks on 1 to 4 threads (`tests/fixtures/speedup/`).
-const SPEEDUP: [(&str, [&str; 4]); 2] = [
-    (
-        "all of it parallel",
-        [
-            include_str!("../tests/fixtures/speedup/all_parallel_1.json"),
-            include_str!("../tests/fixtures/speedup/all_parallel_2.json"),
-            include_str!("../tests/fixtures/speedup/all_parallel_3.json"),
-            include_str!("../tests/fixtures/speedup/all_parallel_4.json"),
-        ],
-    ),
-    (
-        "a quarter of it serial",
-        [
-            include_str!("../tests/fixtures/speedup/quarter_serial_1.json"),
-            include_str!("../tests/fixtures/speedup/quarter_serial_2.json"),
-            include_str!("../tests/fixtures/speedup/quarter_serial_3.json"),
-            include_str!("../tests/fixtures/speedup/quarter_serial_4.json"),
-        ],
-    ),
-];
+/// Speedup curves measured on the lab's machine: `curve,threads,median ns` lines.
+const SPEEDUP: &str = include_str!("../tests/fixtures/speedup.csv");
 
 /// The lab's machine had 2 cores: only points up to 2 threads are fitted.
 const CORES: usize = 2;
@@ -91,7 +72,11 @@ fn samples_figure(path: &Path) -> Result<(), Box<dyn Error>> {
     }))?;
     let n = samples.len() as f64;
     for (value, color, label) in [
-        (summary.median, BLUE, format!("median {:.1} µs", summary.median)),
+        (
+            summary.median,
+            BLUE,
+            format!("median {:.1} µs", summary.median),
+        ),
         (summary.mean, GREEN, format!("mean {:.1} µs", summary.mean)),
         (
             fences.high_mild,
@@ -100,7 +85,10 @@ fn samples_figure(path: &Path) -> Result<(), Box<dyn Error>> {
         ),
     ] {
         chart
-            .draw_series(LineSeries::new([(0.0, value), (n, value)], color.stroke_width(2)))?
+            .draw_series(LineSeries::new(
+                [(0.0, value), (n, value)],
+                color.stroke_width(2),
+            ))?
             .label(label)
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], color.stroke_width(2)));
     }
@@ -125,7 +113,7 @@ fn speedup_figure(path: &Path) -> Result<(), Box<dyn Error>> {
         .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(48)
-        .build_cartesian_2d(1f64..4.2f64, 0f64..4.2f64)?;
+        .build_cartesian_2d(1f64..8.4f64, 0f64..4.2f64)?;
     chart
         .configure_mesh()
         .x_desc("threads")
@@ -133,36 +121,41 @@ fn speedup_figure(path: &Path) -> Result<(), Box<dyn Error>> {
         .draw()?;
     chart
         .draw_series(LineSeries::new(
-            [(1.0, 1.0), (4.0, 4.0)],
+            [(1.0, 1.0), (4.2, 4.2)],
             BLACK.mix(0.4).stroke_width(1),
         ))?
         .label("perfect: n times faster on n threads")
         .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLACK.mix(0.4)));
-    for ((name, files), color) in SPEEDUP.iter().zip([BLUE, RED]) {
-        let medians = files
-            .iter()
-            .map(|json| SavedEstimates::from_json(json).map(|e| e.median.point_estimate))
-            .collect::<Result<Vec<f64>, _>>()?;
+    for ((name, medians), color) in curves().into_iter().zip([BLUE, RED, GREEN]) {
         let points: Vec<(usize, f64)> = medians
             .iter()
-            .enumerate()
-            .map(|(i, t)| (i + 1, medians[0] / t))
+            .map(|&(n, t)| (n, medians[0].1 / t))
             .collect();
-        let fitted: Vec<(usize, f64)> = points.iter().copied().filter(|&(n, _)| n <= CORES).collect();
+        let fitted: Vec<(usize, f64)> = points
+            .iter()
+            .copied()
+            .filter(|&(n, _)| n <= CORES)
+            .collect();
         let p = fit_parallel_fraction(&fitted);
         chart
-            .draw_series(points.iter().map(|&(n, s)| Circle::new((n as f64, s), 5, color.filled())))?
+            .draw_series(
+                points
+                    .iter()
+                    .map(|&(n, s)| Circle::new((n as f64, s), 5, color.filled())),
+            )?
             .label(format!("{name}: measured"))
             .legend(move |(x, y)| Circle::new((x + 10, y), 5, color.filled()));
         chart
             .draw_series(LineSeries::new(
-                (0..=60).map(|i| {
+                (0..=148).map(|i| {
                     let n = 1.0 + f64::from(i) * 0.05;
                     (n, amdahl_speedup(p, n))
                 }),
                 color.stroke_width(2),
             ))?
-            .label(format!("Amdahl's law with p = {p:.2}, fitted up to {CORES} threads"))
+            .label(format!(
+                "Amdahl's law with p = {p:.2}, fitted up to {CORES} threads"
+            ))
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], color.stroke_width(2)));
     }
     chart
@@ -173,4 +166,27 @@ fn speedup_figure(path: &Path) -> Result<(), Box<dyn Error>> {
         .draw()?;
     root.present()?;
     Ok(())
+}
+
+/// The curves of [`SPEEDUP`], in the order they first appear.
+fn curves() -> Vec<(String, Vec<(usize, f64)>)> {
+    let mut curves: Vec<(String, Vec<(usize, f64)>)> = Vec::new();
+    for line in SPEEDUP
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let fields: Vec<&str> = line.split(',').collect();
+        let (Some(name), Some(Ok(n)), Some(Ok(t))) = (
+            fields.first(),
+            fields.get(1).map(|f| f.parse::<usize>()),
+            fields.get(2).map(|f| f.parse::<f64>()),
+        ) else {
+            panic!("speedup.csv: not `curve,threads,median`: {line}");
+        };
+        match curves.iter_mut().find(|(c, _)| c == name) {
+            Some((_, points)) => points.push((n, t)),
+            None => curves.push(((*name).to_owned(), vec![(n, t)])),
+        }
+    }
+    curves
 }

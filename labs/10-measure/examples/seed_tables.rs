@@ -159,9 +159,10 @@ fn io_table(
         ("a pool of 5 threads".to_owned(), &|| {
             failures(fetch_with_thread_pool(addr, &borrowed, 5))
         }),
-        (format!("a pool of {processes} processes (one per core)"), &|| {
-            on_process_pool(processes, addr, &paths)
-        }),
+        (
+            format!("a pool of {processes} processes (one per core)"),
+            &|| on_process_pool(processes, addr, &paths),
+        ),
         ("async tasks on one thread".to_owned(), &|| {
             client.block_on(fetch_all_async(addr, &paths))
         }),
@@ -257,21 +258,25 @@ fn cpu_table() -> Table {
                 on_threads(jobs, &CPU_JOBS, |n| squares_holding(&gil, black_box(n)))
             },
         ),
-        (format!("a pool of {processes} processes (one per core)"), Some(1.0), &|| {
-            let pool = procspawn::Pool::new(processes).expect("a pool of processes starts");
-            let handles: Vec<_> = CPU_JOBS
-                .iter()
-                .map(|&n| pool.spawn(n, squares))
-                .collect();
-            let sums = handles
-                .into_iter()
-                .map(|mut h| h.join().expect("a job in a process"))
-                .collect();
-            pool.shutdown();
-            sums
-        }),
+        (
+            format!("a pool of {processes} processes (one per core)"),
+            Some(1.0),
+            &|| {
+                let pool = procspawn::Pool::new(processes).expect("a pool of processes starts");
+                let handles: Vec<_> = CPU_JOBS.iter().map(|&n| pool.spawn(n, squares)).collect();
+                let sums = handles
+                    .into_iter()
+                    .map(|mut h| h.join().expect("a job in a process"))
+                    .collect();
+                pool.shutdown();
+                sums
+            },
+        ),
         ("rayon".to_owned(), None, &|| {
-            CPU_JOBS.par_iter().map(|&n| squares(black_box(n))).collect()
+            CPU_JOBS
+                .par_iter()
+                .map(|&n| squares(black_box(n)))
+                .collect()
         }),
     ];
     let expected: Vec<u64> = CPU_JOBS.iter().map(|&n| squares(n)).collect();
@@ -293,7 +298,9 @@ fn cpu_table() -> Table {
         })
         .collect();
     Table {
-        title: format!("Four CPU-bound jobs: the sum of the squares of 5 000 000 numbers, {jobs} times"),
+        title: format!(
+            "Four CPU-bound jobs: the sum of the squares of 5 000 000 numbers, {jobs} times"
+        ),
         source: "another text's CPU benchmark, on a machine with 4 cores",
         rows,
     }
@@ -424,7 +431,11 @@ impl Options {
                     shown.push(format!("--markdown {path}"));
                     options.markdown = Some(PathBuf::from(path));
                 }
-                other => return Err(format!("unknown argument {other:?} (try --quick, --markdown FILE)")),
+                other => {
+                    return Err(format!(
+                        "unknown argument {other:?} (try --quick, --markdown FILE)"
+                    ));
+                }
             }
         }
         if !shown.is_empty() {

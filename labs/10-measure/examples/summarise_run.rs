@@ -37,7 +37,11 @@ fn main() {
     }
     panic::set_hook(Box::new(|_| {}));
     for dir in benchmarks {
-        let name = dir.strip_prefix(&root).unwrap_or(&dir).display().to_string();
+        let name = dir
+            .strip_prefix(&root)
+            .unwrap_or(&dir)
+            .display()
+            .to_string();
         let Some(sample) = read(&dir.join("new/sample.json"), SavedSample::from_json) else {
             continue;
         };
@@ -50,11 +54,21 @@ fn main() {
             );
         }
         match panic::catch_unwind(AssertUnwindSafe(|| {
-            (summarise(&samples), tukey_fences(&samples).count_outliers(&samples))
+            (
+                summarise(&samples),
+                tukey_fences(&samples).count_outliers(&samples),
+            )
         })) {
             Ok((s, outliers)) => println!(
                 "  yours:     mean {:.1}  median {:.1}  MAD {:.1}  min {:.1}  p95 {:.1}  p99 {:.1}  max {:.1}; {} outliers",
-                s.mean, s.median, s.mad, s.min, s.p95, s.p99, s.max, outliers.total()
+                s.mean,
+                s.median,
+                s.mad,
+                s.min,
+                s.p95,
+                s.p99,
+                s.max,
+                outliers.total()
             ),
             Err(_) => println!("  yours:     not written yet (Exercise 10.1)"),
         }
@@ -66,15 +80,23 @@ fn main() {
 
 fn compare_baselines(dir: &Path, a: &str, b: &str) {
     let load = |baseline: &str| {
-        read(&dir.join(baseline).join("sample.json"), SavedSample::from_json)
-            .map(|s| s.per_iteration())
+        read(
+            &dir.join(baseline).join("sample.json"),
+            SavedSample::from_json,
+        )
+        .map(|s| s.per_iteration())
     };
     let (Some(a_samples), Some(b_samples)) = (load(a), load(b)) else {
         println!("  {a} against {b}: one of the two baselines is missing here");
         return;
     };
     match panic::catch_unwind(|| {
-        compare(&a_samples, &b_samples, Settings::default(), &mut Rng::seeded(1))
+        compare(
+            &a_samples,
+            &b_samples,
+            Settings::default(),
+            &mut Rng::seeded(1),
+        )
     }) {
         Ok(c) => println!(
             "  {b} against {a}: {:.3}× the time, 95% interval [{:.3}, {:.3}]: {:?}",

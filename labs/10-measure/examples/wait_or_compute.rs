@@ -35,7 +35,9 @@ fn main() {
             match panic::catch_unwind(AssertUnwindSafe(|| measure(task).1)) {
                 Ok(usage) => print_row(name, competitors, &usage),
                 Err(_) => {
-                    println!("measure, busy_fraction or classify is not written yet (Exercise 10.3)");
+                    println!(
+                        "measure, busy_fraction or classify is not written yet (Exercise 10.3)"
+                    );
                     return;
                 }
             }

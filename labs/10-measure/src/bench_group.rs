@@ -24,6 +24,8 @@ pub const GROUP: &str = "kernel";
 /// Set nothing else on the group: the warm-up time, measurement time and sample size are `c`'s
 /// (the tests make them tiny; `cargo bench` takes criterion's defaults or the command line's).
 pub fn kernel_group<M: Measurement>(c: &mut Criterion<M>, sizes: &[usize]) {
-    todo!("10.5: a group, and per size a throughput and three benchmarks — see the chapter, Exercise 10.5")
+    todo!(
+        "10.5: a group, and per size a throughput and three benchmarks — see the chapter, Exercise 10.5"
+    )
 }
 // ANCHOR_END: kernel_group

@@ -35,7 +35,9 @@ impl Usage {
     /// apart, so `wall - waiting_for_cpu` can come out a hair short). Returns 0.0 when `own` is
     /// zero. The result is always in `0.0..=1.0`.
     pub fn busy_fraction(&self) -> f64 {
-        todo!("10.3: CPU time over the time the task was not waiting for a core — see the chapter, Exercise 10.3")
+        todo!(
+            "10.3: CPU time over the time the task was not waiting for a core — see the chapter, Exercise 10.3"
+        )
     }
 }
 

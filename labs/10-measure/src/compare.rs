@@ -75,6 +75,8 @@ pub struct Comparison {
 ///
 /// If `a` or `b` is empty, or `settings` is out of range.
 pub fn compare(a: &[f64], b: &[f64], settings: Settings, rng: &mut Rng) -> Comparison {
-    todo!("10.2: bootstrap the ratio of the medians, then read the interval — see the chapter, Exercise 10.2")
+    todo!(
+        "10.2: bootstrap the ratio of the medians, then read the interval — see the chapter, Exercise 10.2"
+    )
 }
 // ANCHOR_END: compare

@@ -8,7 +8,9 @@ use std::time::Duration;
 ///
 /// `p` is in `0.0..=1.0` and `n` at least 1; `n` is an `f64` so that curves can be drawn.
 pub fn amdahl_speedup(p: f64, n: f64) -> f64 {
-    todo!("10.4: the sequential part plus the parallel part divided among n — see the chapter, Exercise 10.4")
+    todo!(
+        "10.4: the sequential part plus the parallel part divided among n — see the chapter, Exercise 10.4"
+    )
 }
 
 /// The parallel fraction `p` that best explains measured speedups.
@@ -43,6 +45,8 @@ pub fn concurrency_needed(latency: Duration, throughput: f64) -> usize {
 ///
 /// If `in_flight` is 0.
 pub fn batch_time(requests: usize, in_flight: usize, latency: Duration) -> Duration {
-    todo!("10.4: rounds × latency, counting a partial round as a round — see the chapter, Exercise 10.4")
+    todo!(
+        "10.4: rounds × latency, counting a partial round as a round — see the chapter, Exercise 10.4"
+    )
 }
 // ANCHOR_END: little

@@ -60,7 +60,9 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
 ///
 /// If `samples` is empty.
 pub fn summarise(samples: &[f64]) -> Summary {
-    todo!("10.1: sort a copy, then min, max, mean, median, MAD, p95, p99 — see the chapter, Exercise 10.1")
+    todo!(
+        "10.1: sort a copy, then min, max, mean, median, MAD, p95, p99 — see the chapter, Exercise 10.1"
+    )
 }
 // ANCHOR_END: summarise
 
@@ -104,7 +106,9 @@ impl Outliers {
 ///
 /// If `samples` is empty.
 pub fn tukey_fences(samples: &[f64]) -> Fences {
-    todo!("10.1: the quartiles, the interquartile range, four fences — see the chapter, Exercise 10.1")
+    todo!(
+        "10.1: the quartiles, the interquartile range, four fences — see the chapter, Exercise 10.1"
+    )
 }
 
 impl Fences {
@@ -113,7 +117,9 @@ impl Fences {
     /// `low_severe <= x < low_mild`, a high mild one if `high_mild < x <= high_severe`, and a
     /// high severe one if `x > high_severe`.
     pub fn count_outliers(&self, samples: &[f64]) -> Outliers {
-        todo!("10.1: sort each sample into one of the four counts, or none — see the chapter, Exercise 10.1")
+        todo!(
+            "10.1: sort each sample into one of the four counts, or none — see the chapter, Exercise 10.1"
+        )
     }
 }
 // ANCHOR_END: fences

@@ -110,7 +110,9 @@ fn isolation_comes_before_everything_else() {
                 ..work
             },
             Recommendation::Processes,
-            &format!("{what} that need isolation (a crash must not take the rest down, or each task is another program)"),
+            &format!(
+                "{what} that need isolation (a crash must not take the rest down, or each task is another program)"
+            ),
         );
     }
 }

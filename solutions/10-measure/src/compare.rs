@@ -9,8 +9,14 @@ pub fn compare(a: &[f64], b: &[f64], settings: Settings, rng: &mut Rng) -> Compa
         settings.confidence > 0.0 && settings.confidence < 1.0,
         "the confidence level must be in (0, 1)"
     );
-    assert!(settings.noise >= 0.0, "the noise threshold must not be negative");
-    assert!(settings.resamples > 0, "the bootstrap needs at least one resample");
+    assert!(
+        settings.noise >= 0.0,
+        "the noise threshold must not be negative"
+    );
+    assert!(
+        settings.resamples > 0,
+        "the bootstrap needs at least one resample"
+    );
 
     let ratio = median(b.to_vec()) / median(a.to_vec());
     let mut ratios: Vec<f64> = (0..settings.resamples)

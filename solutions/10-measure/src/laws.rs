@@ -23,7 +23,10 @@ pub fn concurrency_needed(latency: Duration, throughput: f64) -> usize {
 }
 
 pub fn batch_time(requests: usize, in_flight: usize, latency: Duration) -> Duration {
-    assert!(in_flight > 0, "nothing can be done with 0 requests in flight");
+    assert!(
+        in_flight > 0,
+        "nothing can be done with 0 requests in flight"
+    );
     let rounds = requests.div_ceil(in_flight);
     latency * u32::try_from(rounds).expect("fewer than 2^32 rounds")
 }

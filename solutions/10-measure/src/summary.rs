@@ -1,6 +1,9 @@
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     assert!(!sorted.is_empty(), "the percentile of no samples");
-    assert!((0.0..=100.0).contains(&p), "percentile {p} is not in 0..=100");
+    assert!(
+        (0.0..=100.0).contains(&p),
+        "percentile {p} is not in 0..=100"
+    );
     let rank = p / 100.0 * (sorted.len() - 1) as f64;
     let i = rank.floor() as usize;
     if i + 1 >= sorted.len() {

@@ -13,7 +13,9 @@ use std::time::Duration;
 use criterion::measurement::{Measurement, ValueFormatter};
 use criterion::{Criterion, Throughput};
 use lab_measure::cpu_clock::thread_cpu_time;
+use lab_measure::criterion_files::{SavedEstimates, SavedSample, fences_from_json};
 use lab_measure::kernel::{self, Kernel};
+use lab_measure::summary::Outliers;
 use lab_support::{Rendezvous, within_patience};
 
 /// Asserts that `actual` is within a relative `tolerance` of `expected` (or within `tolerance`
@@ -337,3 +339,115 @@ fn pin_to(cpu: usize) {
     );
 }
 // ANCHOR_END: competitors
+
+/// A sample set criterion measured and saved on the lab's machine (`tests/fixtures/README.md`
+/// says how), with what criterion computed and printed for it.
+pub struct SampleSetFixture {
+    pub name: &'static str,
+    pub sample: SavedSample,
+    pub estimates: SavedEstimates,
+    /// `tukey.json`: low severe, low mild, high mild, high severe.
+    pub fences: [f64; 4],
+    /// The outliers criterion printed when it measured the set.
+    pub outliers: Outliers,
+}
+
+macro_rules! fixture {
+    ($name:literal, $outliers:expr) => {
+        (
+            $name,
+            include_str!(concat!("../fixtures/", $name, "/sample.json")),
+            include_str!(concat!("../fixtures/", $name, "/estimates.json")),
+            include_str!(concat!("../fixtures/", $name, "/tukey.json")),
+            $outliers,
+        )
+    };
+}
+
+/// Every saved sample set.
+pub fn sample_set_fixtures() -> Vec<SampleSetFixture> {
+    FIXTURES
+        .iter()
+        .map(
+            |&(name, sample, estimates, fences, outliers)| SampleSetFixture {
+                name,
+                sample: SavedSample::from_json(sample).expect("a valid sample.json"),
+                estimates: SavedEstimates::from_json(estimates).expect("a valid estimates.json"),
+                fences: fences_from_json(fences).expect("a valid tukey.json"),
+                outliers,
+            },
+        )
+        .collect()
+}
+
+/// The saved sample set called `name`.
+pub fn sample_set_fixture(name: &str) -> SampleSetFixture {
+    sample_set_fixtures()
+        .into_iter()
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no fixture {name}"))
+}
+
+type RawFixture = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Outliers,
+);
+
+const fn outliers(
+    low_severe: usize,
+    low_mild: usize,
+    high_mild: usize,
+    high_severe: usize,
+) -> Outliers {
+    Outliers {
+        low_severe,
+        low_mild,
+        high_mild,
+        high_severe,
+    }
+}
+
+/// The saved sample sets, with the outliers criterion printed for each (tests/fixtures/README.md).
+const FIXTURES: [RawFixture; 5] = [
+    fixture!("sequential_100000", outliers(0, 0, 1, 0)),
+    fixture!("threads_1000", outliers(0, 0, 4, 1)),
+    fixture!("rayon_1000", outliers(0, 0, 2, 16)),
+    fixture!("rayon_100000_run1", outliers(0, 0, 3, 4)),
+    fixture!("rayon_100000_run2", outliers(0, 0, 3, 12)),
+];
+
+/// A speedup curve measured on the lab's machine: median times by number of threads.
+pub struct Curve {
+    pub name: String,
+    /// `(threads, median time in ns)`, in the order of the file.
+    pub points: Vec<(usize, f64)>,
+}
+
+/// The curves of `tests/fixtures/speedup.csv`.
+pub fn speedup_curves() -> Vec<Curve> {
+    let mut curves: Vec<Curve> = Vec::new();
+    for line in include_str!("../fixtures/speedup.csv").lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split(',').collect();
+        let [name, threads, median] = fields[..] else {
+            panic!("speedup.csv: a line of three fields expected: {line}");
+        };
+        let point = (
+            threads.parse().expect("a number of threads"),
+            median.parse().expect("a median time"),
+        );
+        match curves.iter_mut().find(|c| c.name == name) {
+            Some(curve) => curve.points.push(point),
+            None => curves.push(Curve {
+                name: name.to_owned(),
+                points: vec![point],
+            }),
+        }
+    }
+    curves
+}
