@@ -113,7 +113,7 @@ fn speedup_figure(path: &Path) -> Result<(), Box<dyn Error>> {
         .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(48)
-        .build_cartesian_2d(1f64..8.4f64, 0f64..4.2f64)?;
+        .build_cartesian_2d(1f64..8.4f64, 0f64..7f64)?;
     chart
         .configure_mesh()
         .x_desc("threads")
