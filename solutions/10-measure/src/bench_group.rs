@@ -1,8 +1,6 @@
-use std::hint::black_box;
-
-use criterion::{BenchmarkId, Throughput};
-
 use crate::kernel;
+use criterion::{BenchmarkId, Throughput};
+use std::hint::black_box;
 
 pub fn kernel_group<M: Measurement>(c: &mut Criterion<M>, sizes: &[usize]) {
     let mut group = c.benchmark_group(GROUP);

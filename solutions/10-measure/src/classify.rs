@@ -1,6 +1,5 @@
-use std::time::Instant;
-
 use crate::cpu_clock::{run_queue_wait, thread_cpu_time};
+use std::time::Instant;
 
 impl Usage {
     pub fn busy_fraction(&self) -> f64 {
