@@ -145,6 +145,49 @@ fn a_higher_confidence_gives_a_wider_interval() {
         wide.high - wide.low > narrow.high - narrow.low,
         "the 99% interval must be wider than the 50% one"
     );
+    let thin = compare(
+        &a,
+        &b,
+        Settings {
+            confidence: 0.3,
+            ..quick()
+        },
+        &mut Rng::seeded(11),
+    );
+    assert!(
+        narrow.low <= thin.low && thin.low <= thin.high && thin.high <= narrow.high,
+        "a 30% interval [{}, {}] runs from the 35th to the 65th percentile of the resampled \
+         ratios, inside the 50% interval [{}, {}] (25th to 75th)",
+        thin.low,
+        thin.high,
+        narrow.low,
+        narrow.high
+    );
+}
+
+#[test]
+fn the_noise_of_both_sets_counts() {
+    let noisy = [70.0, 130.0, 90.0, 110.0, 100.0, 80.0, 120.0];
+    let steady = [100.0; 7];
+    for (a, b, which) in [
+        (&noisy, &steady, "A noisy, B steady"),
+        (&steady, &noisy, "A steady, B noisy"),
+    ] {
+        let c = compare(a, b, quick(), &mut Rng::seeded(18));
+        assert_close(
+            c.ratio,
+            1.0,
+            1e-12,
+            &format!("{which}: both medians are 100"),
+        );
+        assert_eq!(
+            c.verdict,
+            Verdict::CantTell,
+            "{which}: the medians are equal, but the noisy set's median moves by up to 30% from \
+             one resample to the next, so the data cannot show the two are the same: resample \
+             both sets, A as well as B: {c:?}"
+        );
+    }
 }
 
 #[test]
