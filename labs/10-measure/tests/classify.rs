@@ -8,6 +8,7 @@
 
 mod common;
 
+use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
@@ -130,26 +131,59 @@ fn measure_returns_the_tasks_result_and_its_wall_time() {
 }
 
 #[test]
-fn a_sleeping_task_waits_even_while_another_thread_of_the_process_computes() {
-    // A thread that computes the whole time: the process uses CPU while the task sleeps, but the
-    // task's own thread does not.
-    let competitor = Competitors::start(1, None);
+fn a_sleeping_task_waits() {
     let (_, usage) = within_patience("measure of a 50 ms sleep", || {
         measure(|| thread::sleep(ms(50)))
     });
-    competitor.stop();
     assert!(
-        usage.cpu < ms(10),
-        "a task that sleeps uses almost no CPU time on its own thread, but measure reported \
-         {:?} of CPU in {:?}: is it reading the CPU time of the whole process, which includes \
-         the thread computing beside it?",
-        usage.cpu,
+        usage.wall >= ms(50),
+        "a task that sleeps 50 ms takes at least 50 ms of wall time, but measure reported {:?}",
         usage.wall
     );
     assert_eq!(
         classify(&usage),
         Bound::Waiting,
         "a task that sleeps 50 ms waits: {usage:?}"
+    );
+}
+
+#[test]
+fn a_task_waiting_for_another_thread_waits_while_that_thread_computes() {
+    // The task waits for a worker thread of the same process, which computes for 30 ms of its
+    // own CPU time before it answers: the process uses at least 30 ms of CPU during the task,
+    // but the task's own thread almost none, however busy the machine is.
+    let (start_tx, start_rx) = mpsc::channel::<()>();
+    let (done_tx, done_rx) = mpsc::channel::<()>();
+    let worker = thread::spawn(move || {
+        if start_rx.recv().is_ok() {
+            spin_for_cpu(ms(30));
+            let _ = done_tx.send(());
+        }
+    });
+    let (answered, usage) = within_patience(
+        "measure of a task that waits for a thread computing 30 ms of CPU time",
+        move || {
+            measure(move || {
+                start_tx.send(()).expect("the worker is waiting");
+                done_rx.recv().is_ok()
+            })
+        },
+    );
+    within_patience("the worker thread to end", move || worker.join())
+        .expect("the worker thread panicked");
+    assert!(answered, "the worker answered the task");
+    assert!(
+        usage.cpu < ms(10),
+        "the task only waited, so its own thread used almost no CPU time, but measure reported \
+         {:?} of CPU in {:?}: is it reading the CPU time of the whole process, which includes the \
+         30 ms the worker computed?",
+        usage.cpu,
+        usage.wall
+    );
+    assert_eq!(
+        classify(&usage),
+        Bound::Waiting,
+        "a task that waits for another thread waits: {usage:?}"
     );
 }
 
