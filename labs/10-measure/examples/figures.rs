@@ -1,54 +1,56 @@
-//! Draws the chapter's figures as SVG files, from sample sets measured on the lab's machine
-//! (`tests/fixtures/`), with your code from Exercises 10.1 and 10.4:
+//! Draws one of the chapter's figures as SVG, from measurements saved in `tests/fixtures/`, and
+//! prints it on standard output:
 //!
-//! - `samples.svg`: a noisy sample set, sample by sample, with its median, its mean and
-//!   Tukey's fences (your `summarise` and `tukey_fences`);
-//! - `speedup.svg`: two measured speedup curves and the Amdahl curves fitted to them (your
-//!   `fit_parallel_fraction` and `amdahl_speedup`).
+//! - `samples`: a noisy sample set, sample by sample, with the median, the mean and Tukey's high
+//!   mild fence that criterion computed for it;
+//! - `speedup`: a measured speedup curve, and Amdahl's law with the parallel fraction that its
+//!   point on 2 threads gives.
 //!
 //! ```console
-//! $ cargo run -p lab-measure --example figures -- book/figures/10-measure
+//! $ cargo run -p lab-measure --example figures -- samples > samples.svg
+//! $ cargo run -p lab-measure --example figures -- speedup > speedup.svg
 //! ```
 
 use std::error::Error;
-use std::path::{Path, PathBuf};
 
-use lab_measure::criterion_files::SavedSample;
-use lab_measure::laws::{amdahl_speedup, fit_parallel_fraction};
-use lab_measure::summary::{summarise, tukey_fences};
+use lab_measure::criterion_files::{SavedEstimates, SavedSample, fences_from_json};
 use plotters::prelude::*;
 
-/// The noisy sample set of `tests/fixtures/README.md`.
+/// The noisy sample set of `tests/fixtures/README.md`, with criterion's estimates and fences.
 const NOISY_SAMPLE: &str = include_str!("../tests/fixtures/threads_1000/sample.json");
+const NOISY_ESTIMATES: &str = include_str!("../tests/fixtures/threads_1000/estimates.json");
+const NOISY_FENCES: &str = include_str!("../tests/fixtures/threads_1000/tukey.json");
 
 /// Speedup curves measured on the lab's machine: `curve,threads,median ns` lines.
 const SPEEDUP: &str = include_str!("../tests/fixtures/speedup.csv");
 
-/// The lab's machine had 2 cores: only points up to 2 threads are fitted.
+/// The lab's machine had 2 cores: the law is fitted to the point on 2 threads.
 const CORES: usize = 2;
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let out = std::env::args()
-        .nth(1)
-        .map_or_else(|| PathBuf::from("."), PathBuf::from);
-    std::fs::create_dir_all(&out)?;
-    samples_figure(&out.join("samples.svg"))?;
-    speedup_figure(&out.join("speedup.svg"))?;
-    println!("wrote {0}/samples.svg and {0}/speedup.svg", out.display());
+    let mut svg = String::new();
+    match std::env::args().nth(1).as_deref() {
+        Some("samples") => samples_figure(&mut svg)?,
+        Some("speedup") => speedup_figure(&mut svg)?,
+        _ => return Err("usage: figures samples|speedup (the SVG goes to standard output)".into()),
+    }
+    print!("{svg}");
     Ok(())
 }
 
-fn samples_figure(path: &Path) -> Result<(), Box<dyn Error>> {
+fn samples_figure(svg: &mut String) -> Result<(), Box<dyn Error>> {
     let samples: Vec<f64> = SavedSample::from_json(NOISY_SAMPLE)?
         .per_iteration()
         .iter()
         .map(|ns| ns / 1e3)
         .collect();
-    let summary = summarise(&samples);
-    let fences = tukey_fences(&samples);
-    let top = summary.max * 1.05;
+    let estimates = SavedEstimates::from_json(NOISY_ESTIMATES)?;
+    let median = estimates.median.point_estimate / 1e3;
+    let mean = estimates.mean.point_estimate / 1e3;
+    let [_, low_mild, high_mild, _] = fences_from_json(NOISY_FENCES)?.map(|ns| ns / 1e3);
+    let top = samples.iter().copied().fold(0.0, f64::max) * 1.05;
 
-    let root = SVGBackend::new(path, (720, 400)).into_drawing_area();
+    let root = SVGBackend::with_string(svg, (720, 400)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
         .caption(
@@ -66,22 +68,18 @@ fn samples_figure(path: &Path) -> Result<(), Box<dyn Error>> {
         .disable_x_mesh()
         .draw()?;
     chart.draw_series(samples.iter().enumerate().map(|(i, &t)| {
-        let outlier = t > fences.high_mild || t < fences.low_mild;
+        let outlier = t > high_mild || t < low_mild;
         let color = if outlier { RED } else { BLACK };
         Circle::new((i as f64 + 0.5, t), 3, color.filled())
     }))?;
     let n = samples.len() as f64;
     for (value, color, label) in [
+        (median, BLUE, format!("median {median:.1} µs")),
+        (mean, GREEN, format!("mean {mean:.1} µs")),
         (
-            summary.median,
-            BLUE,
-            format!("median {:.1} µs", summary.median),
-        ),
-        (summary.mean, GREEN, format!("mean {:.1} µs", summary.mean)),
-        (
-            fences.high_mild,
+            high_mild,
             RED,
-            format!("Tukey's high mild fence {:.1} µs", fences.high_mild),
+            format!("Tukey's high mild fence {high_mild:.1} µs"),
         ),
     ] {
         chart
@@ -102,8 +100,8 @@ fn samples_figure(path: &Path) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-fn speedup_figure(path: &Path) -> Result<(), Box<dyn Error>> {
-    let root = SVGBackend::new(path, (720, 420)).into_drawing_area();
+fn speedup_figure(svg: &mut String) -> Result<(), Box<dyn Error>> {
+    let root = SVGBackend::with_string(svg, (720, 420)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
         .caption(
@@ -121,22 +119,24 @@ fn speedup_figure(path: &Path) -> Result<(), Box<dyn Error>> {
         .draw()?;
     chart
         .draw_series(LineSeries::new(
-            [(1.0, 1.0), (4.2, 4.2)],
+            [(1.0, 1.0), (7.0, 7.0)],
             BLACK.mix(0.4).stroke_width(1),
         ))?
         .label("perfect: n times faster on n threads")
         .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLACK.mix(0.4)));
-    for ((name, medians), color) in curves().into_iter().zip([BLUE, RED, GREEN]) {
+    for ((name, medians), color) in curves()?.into_iter().zip([BLUE, RED, GREEN]) {
         let points: Vec<(usize, f64)> = medians
             .iter()
             .map(|&(n, t)| (n, medians[0].1 / t))
             .collect();
-        let fitted: Vec<(usize, f64)> = points
+        // With one point on CORES threads, the least-squares fit of Exercise 10.4 is the fraction
+        // that point gives: p = (1 - 1/S) / (1 - 1/n), as in the rayon chapter.
+        let (n, s) = points
             .iter()
             .copied()
-            .filter(|&(n, _)| n <= CORES)
-            .collect();
-        let p = fit_parallel_fraction(&fitted);
+            .find(|&(n, _)| n == CORES)
+            .ok_or("a curve has no point on 2 threads")?;
+        let p = (1.0 - 1.0 / s) / (1.0 - 1.0 / n as f64);
         chart
             .draw_series(
                 points
@@ -149,12 +149,12 @@ fn speedup_figure(path: &Path) -> Result<(), Box<dyn Error>> {
             .draw_series(LineSeries::new(
                 (0..=148).map(|i| {
                     let n = 1.0 + f64::from(i) * 0.05;
-                    (n, amdahl_speedup(p, n))
+                    (n, 1.0 / ((1.0 - p) + p / n))
                 }),
                 color.stroke_width(2),
             ))?
             .label(format!(
-                "Amdahl's law with p = {p:.2}, fitted up to {CORES} threads"
+                "Amdahl's law with p = {p:.2}, from the point on {CORES} threads"
             ))
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], color.stroke_width(2)));
     }
@@ -169,24 +169,21 @@ fn speedup_figure(path: &Path) -> Result<(), Box<dyn Error>> {
 }
 
 /// The curves of [`SPEEDUP`], in the order they first appear.
-fn curves() -> Vec<(String, Vec<(usize, f64)>)> {
+fn curves() -> Result<Vec<(String, Vec<(usize, f64)>)>, Box<dyn Error>> {
     let mut curves: Vec<(String, Vec<(usize, f64)>)> = Vec::new();
     for line in SPEEDUP
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
     {
         let fields: Vec<&str> = line.split(',').collect();
-        let (Some(name), Some(Ok(n)), Some(Ok(t))) = (
-            fields.first(),
-            fields.get(1).map(|f| f.parse::<usize>()),
-            fields.get(2).map(|f| f.parse::<f64>()),
-        ) else {
-            panic!("speedup.csv: not `curve,threads,median`: {line}");
+        let [name, n, t] = fields[..] else {
+            return Err(format!("speedup.csv: not `curve,threads,median`: {line}").into());
         };
+        let point = (n.parse()?, t.parse()?);
         match curves.iter_mut().find(|(c, _)| c == name) {
-            Some((_, points)) => points.push((n, t)),
-            None => curves.push(((*name).to_owned(), vec![(n, t)])),
+            Some((_, points)) => points.push(point),
+            None => curves.push((name.to_owned(), vec![point])),
         }
     }
-    curves
+    Ok(curves)
 }

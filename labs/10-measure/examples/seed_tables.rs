@@ -19,7 +19,7 @@
 //!
 //! ```console
 //! $ cargo run --release -p lab-measure --example seed_tables
-//! $ cargo run --release -p lab-measure --example seed_tables -- --markdown out.md   # also write the tables to out.md
+//! $ cargo run --release -p lab-measure --example seed_tables -- --markdown out.md   # also to out.md
 //! $ cargo run --release -p lab-measure --example seed_tables -- --quick             # every wait 10 times shorter
 //! ```
 
@@ -372,14 +372,19 @@ fn render(
     took: Duration,
 ) -> String {
     let mut out = String::new();
+    if options.markdown.is_some() {
+        out.push_str(&format!(
+            "Measured with `{}` on {} ({} cores available), built by {}.\n",
+            options.command,
+            cpu_model(),
+            cores(),
+            rustc_version(),
+        ));
+    }
     out.push_str(&format!(
-        "Measured with `{}` in {:.0} s, on {} ({} cores available), built by {}. Load average \
-         (1, 5, 15 min) before: {load_before}; after: {load_after}.\n",
-        options.command,
+        "The tables took {:.0} s. Load average (1, 5, 15 min) before them: {load_before}; after: \
+         {load_after}.\n",
         took.as_secs_f64(),
-        cpu_model(),
-        cores(),
-        rustc_version(),
     ));
     for table in tables {
         out.push_str(&format!(
@@ -440,11 +445,14 @@ impl Options {
                     options.quick = true;
                     shown.push(arg);
                 }
-                "--markdown" => {
-                    let path = args.next().ok_or("--markdown needs a file name")?;
-                    shown.push(format!("--markdown {path}"));
-                    options.markdown = Some(PathBuf::from(path));
-                }
+                "--markdown" => match args.next() {
+                    // `--markdown` alone: the tables go to standard output, as always.
+                    None => shown.push(arg),
+                    Some(path) => {
+                        shown.push(format!("--markdown {path}"));
+                        options.markdown = Some(PathBuf::from(path));
+                    }
+                },
                 other => {
                     return Err(format!(
                         "unknown argument {other:?} (try --quick, --markdown FILE)"
