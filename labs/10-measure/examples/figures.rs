@@ -168,9 +168,12 @@ fn speedup_figure(svg: &mut String) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
+/// A named speedup curve: `(threads, median time in ns)` points.
+type Curve = (String, Vec<(usize, f64)>);
+
 /// The curves of [`SPEEDUP`], in the order they first appear.
-fn curves() -> Result<Vec<(String, Vec<(usize, f64)>)>, Box<dyn Error>> {
-    let mut curves: Vec<(String, Vec<(usize, f64)>)> = Vec::new();
+fn curves() -> Result<Vec<Curve>, Box<dyn Error>> {
+    let mut curves: Vec<Curve> = Vec::new();
     for line in SPEEDUP
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
