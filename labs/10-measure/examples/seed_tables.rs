@@ -313,27 +313,31 @@ fn cpu_table() -> Table {
     }
 }
 
-/// The sum of the squares of `0..n` (wrapping), on the calling thread. Each number goes through
-/// [`black_box`]: without it, the compiler replaces the loop with a closed formula and the job
-/// takes no time at all.
+/// The sum of the squares of `0..n` (wrapping), on the calling thread.
 fn squares(n: u64) -> u64 {
-    (0..n).fold(0, |sum, x| sum.wrapping_add(square(x)))
+    squares_in_units(n, || ())
 }
 
-fn square(x: u64) -> u64 {
-    let x = black_box(x);
-    x.wrapping_mul(x)
-}
-
-/// [`squares`], computed [`GIL_UNIT`] numbers at a time, each unit holding `gil`: the way a
-/// CPython thread holds the global interpreter lock while it runs Python code.
+/// [`squares`], where every unit of work holds `gil`: the way a CPython thread holds the global
+/// interpreter lock while it runs Python code.
 fn squares_holding(gil: &Mutex<()>, n: u64) -> u64 {
+    squares_in_units(n, || gil.lock().unwrap_or_else(PoisonError::into_inner))
+}
+
+/// The sum of the squares of `0..n`, [`GIL_UNIT`] numbers at a time. Before each unit it calls
+/// `before_unit`, whose result (a lock guard, or nothing) is held while the unit runs: every row
+/// of the CPU table runs this same code. Each number goes through [`black_box`]: without it, the
+/// compiler replaces the loop with a closed formula and the job takes no time at all.
+fn squares_in_units<G>(n: u64, before_unit: impl Fn() -> G) -> u64 {
     let mut sum = 0_u64;
     let mut from = 0;
     while from < n {
         let to = (from + GIL_UNIT).min(n);
-        let _held = gil.lock().unwrap_or_else(PoisonError::into_inner);
-        sum = (from..to).fold(sum, |sum, x| sum.wrapping_add(square(x)));
+        let _held = before_unit();
+        sum = (from..to).fold(sum, |sum, x| {
+            let x = black_box(x);
+            sum.wrapping_add(x.wrapping_mul(x))
+        });
         from = to;
     }
     sum
