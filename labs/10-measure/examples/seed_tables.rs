@@ -15,7 +15,7 @@
 //! turns for 10 runs, and each keeps its fastest. Process pools are started inside the timed
 //! part, as in the texts.
 //!
-//! Run it in release mode (about 25 s):
+//! Run it in release mode (about 35 s):
 //!
 //! ```console
 //! $ cargo run --release -p lab-measure --example seed_tables
