@@ -9,6 +9,7 @@ mod integrity;
 mod manifest;
 mod release;
 mod runner;
+mod sandbox;
 mod shadow;
 mod status;
 mod suite;
@@ -103,6 +104,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // The grader starts this very binary as the supervisor of each test run (see sandbox.rs).
+    if let Some(code) = sandbox::supervisor::run_if_asked() {
+        return code;
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
