@@ -68,7 +68,7 @@ pub fn run(workbook: &Workbook, out: &Path) -> Result<()> {
         std::fs::copy(&source, &dest)
             .with_context(|| format!("cannot copy {}", source.display()))?;
     }
-    let record = Record::of_tree(out)?;
+    let record = Record::of_tree(out)?.with_starter(out)?;
     record.save(out)?;
     println!(
         "wrote the student copy to {} ({} labs, {} protected files recorded in {})",

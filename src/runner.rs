@@ -83,6 +83,15 @@ pub struct Runner {
     notes: Arc<Mutex<Vec<RunNote>>>,
 }
 
+impl std::fmt::Debug for Runner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runner")
+            .field("sandbox", &self.sandbox.summary().mechanism)
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
 /// The runner `verify` and `status` use: see [`Sandbox::for_own_code`].
 fn default_runner() -> &'static Runner {
     static RUNNER: OnceLock<Runner> = OnceLock::new();
@@ -106,14 +115,6 @@ impl Runner {
             sandbox,
             limits,
             notes: Arc::default(),
-        }
-    }
-
-    /// The same sandbox and notes, with other limits.
-    pub fn with_limits(&self, limits: Limits) -> Runner {
-        Runner {
-            limits,
-            ..self.clone()
         }
     }
 

@@ -1,19 +1,47 @@
 //! The report as a table for people: per lab and exercise, points, pass or fail, and why.
+//!
+//! Whatever a student can influence (panic messages, compiler output, file and process names)
+//! goes through [`visible_line`]: control characters are shown, never sent to the terminal, so
+//! output cannot erase a line, move the cursor or draw a fake score.
 
 use super::{Report, Status};
 
 pub fn render(report: &Report) -> String {
+    let v = visible_line;
     let mut out = String::new();
     for lab in &report.labs {
         out += &format!(
             "{}  {}  {}/{}\n",
-            lab.folder, lab.title, lab.score, lab.max_score
+            v(&lab.folder),
+            v(&lab.title),
+            lab.score,
+            lab.max_score
         );
         for t in &lab.tampering {
-            out += &format!("  TAMPERED  {t}\n");
+            out += &format!("  TAMPERED  {}\n", v(&t.to_string()));
         }
         if let Some(why) = &lab.not_graded {
-            out += &format!("  NOT GRADED  {}\n", why.lines().next().unwrap_or_default());
+            out += &format!(
+                "  NOT GRADED  {}\n",
+                v(why.lines().next().unwrap_or_default())
+            );
+        }
+        if let Some(why) = &lab.zeroed {
+            out += &format!("  ZEROED  {}\n", v(why));
+        }
+        for hit in &lab.review {
+            let mark = if lab.zeroed.is_some() {
+                "DISALLOWED"
+            } else {
+                "NEEDS REVIEW"
+            };
+            out += &format!("  {mark}  {}\n", v(&hit.to_string()));
+        }
+        if let Some(why) = &lab.review_incomplete {
+            out += &format!(
+                "  NEEDS REVIEW  the review of src/ is incomplete: {}\n",
+                v(why)
+            );
         }
         for ex in &lab.exercises {
             let mark = if ex.score == ex.max_score {
@@ -23,18 +51,38 @@ pub fn render(report: &Report) -> String {
             };
             out += &format!(
                 "  {mark}  {:<5} {:<46} {:>2}/{}\n",
-                ex.id, ex.name, ex.score, ex.max_score
+                v(&ex.id),
+                v(&ex.name),
+                ex.score,
+                ex.max_score
             );
             if lab.not_graded.is_some() {
                 continue;
             }
             for test in ex.tests.iter().filter(|t| t.status != Status::Passed) {
-                out += &format!("          {}: {}\n", test.name, test.reason);
+                out += &format!("          {}: {}\n", v(&test.name), v(&test.reason));
             }
         }
         out.push('\n');
     }
-    out += &format!("Integrity: {}\n", report.integrity);
+    for ignored in &report.ignored {
+        out += &format!("IGNORED  {}: {}\n", v(&ignored.path), v(&ignored.why));
+    }
+    for incident in &report.incidents {
+        let mark = if incident.voids { "VOIDS" } else { "NOTE" };
+        out += &format!("{mark}  {}\n", v(&incident.to_string()));
+    }
+    out += &format!("Integrity: {}\n", v(&report.integrity));
+    out += &format!("Sandbox: {}\n", v(&report.sandbox.mechanism));
+    for why in &report.advisory {
+        out += &format!("ADVISORY: {}\n", v(why));
+    }
+    if let Some(why) = &report.void {
+        out += &format!("VOID: {}\n", v(why));
+    }
+    if report.needs_review {
+        out += "NEEDS REVIEW: a person should look at the flagged labs before this grade counts\n";
+    }
     out += &format!(
         "Score: {}/{} ({:.0}%)\n",
         report.score,
@@ -42,4 +90,53 @@ pub fn render(report: &Report) -> String {
         report.percent()
     );
     out
+}
+
+/// `text` as one line that is safe to print on a terminal: line breaks, escape sequences and
+/// every other control character are written out (`\n`, `\x1b`), as are the Unicode characters
+/// that reorder or hide text (`\u{202e}`).
+pub fn visible_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let code = c as u32;
+                if code < 0x100 {
+                    out.push_str(&format!("\\x{code:02x}"));
+                } else {
+                    out.push_str(&format!("\\u{{{code:x}}}"));
+                }
+            }
+            c if invisible(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Unicode format characters that change how text around them is shown: bidirectional
+/// overrides and isolates, zero-width characters, the byte-order mark.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}'
+        | '\u{feff}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible_line;
+
+    #[test]
+    fn escape_sequences_are_shown_not_sent() {
+        let fake = "ok\u{1b}[2K\u{1b}[1A\rScore: 12/12\n\u{9b}31m\u{202e}x";
+        let shown = visible_line(fake);
+        assert!(!shown.chars().any(|c| c.is_control()), "{shown:?}");
+        assert_eq!(
+            shown,
+            "ok\\x1b[2K\\x1b[1A\\rScore: 12/12\\n\\x9b31m\\u{202e}x"
+        );
+    }
 }
