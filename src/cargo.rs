@@ -192,6 +192,28 @@ impl Cargo {
         Ok(targets)
     }
 
+    /// The names of `package`'s binary targets.
+    pub fn bin_targets(&self, workspace: &Path, package: &str) -> Result<Vec<String>> {
+        let meta = self.metadata(workspace)?;
+        let pkg = meta["packages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["name"] == package)
+            .ok_or_else(|| anyhow!("package {package} is not in the workspace"))?;
+        Ok(pkg["targets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|t| {
+                t["kind"]
+                    .as_array()
+                    .is_some_and(|k| k.iter().any(|k| k == "bin"))
+            })
+            .filter_map(|t| t["name"].as_str().map(str::to_owned))
+            .collect())
+    }
+
     /// Builds the given test targets of `package` and returns each target's executable. A build
     /// that fails gives `Ok(Err(log))`: that is a finding about the lab, not a failure of the tool.
     pub fn build_tests(

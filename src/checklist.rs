@@ -29,8 +29,17 @@ impl Checklist {
         self.print_outcome(&finding, elapsed)
     }
 
+    /// Records a finding replayed from the cache (nothing it depends on has changed).
+    pub fn record_cached(&mut self, name: &str, finding: Finding) -> bool {
+        print!("{name} ... ");
+        self.print_with(&finding, " (cached)".into())
+    }
+
     fn print_outcome(&mut self, finding: &Finding, elapsed: Duration) -> bool {
-        let took = took(elapsed);
+        self.print_with(finding, took(elapsed))
+    }
+
+    fn print_with(&mut self, finding: &Finding, took: String) -> bool {
         match finding {
             Ok(note) if note.is_empty() => println!("ok{took}"),
             Ok(note) => println!("ok{took}: {note}"),

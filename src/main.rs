@@ -2,17 +2,23 @@
 //!
 //! Run it through the Cargo alias in `.cargo/config.toml`: `cargo lab status`, `cargo lab verify`.
 
+mod cache;
 mod cargo;
 mod checklist;
+mod fills;
 mod grade;
 mod integrity;
+mod judge;
 mod manifest;
+mod patch;
 mod release;
 mod runner;
 mod sandbox;
 mod shadow;
+mod solution;
 mod status;
 mod suite;
+mod variants;
 mod verify;
 mod workbook;
 
@@ -61,6 +67,13 @@ enum Command {
         /// Labs to check (all when none).
         #[arg(value_name = "LAB")]
         labs: Vec<String>,
+        /// Prove everything afresh: ignore the findings cached under target/lab/cache/.
+        #[arg(long)]
+        no_cache: bool,
+        /// How many times the solution's and the alternatives' tests run (each must pass every
+        /// time), and a mutant's failing tests (its grade must be the same every time).
+        #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=100))]
+        repeat: u16,
     },
     /// Grade a submission: every graded test in its own process, in a sandbox, scored from
     /// lab.toml.
@@ -114,6 +127,30 @@ enum Command {
         /// student with its reports into the --out folder.
         #[arg(long, value_name = "DIR", requires = "pristine")]
         batch: Option<PathBuf>,
+    },
+    /// For maintainers: write a copy of the workspace with a lab's solution (or one of its
+    /// mutants or alternatives) in place, to read, build and edit as whole files; `--save`
+    /// writes the edited copy back to solutions/.
+    ///
+    /// solutions/NN-topic/src/ holds only what the student writes, and mutants and alternatives
+    /// are patches against it (see the book's "Maintaining the workbook"). The lab's own src/ is
+    /// never written.
+    Solution {
+        /// The lab.
+        #[arg(value_name = "LAB")]
+        lab: String,
+        /// A mutant: solutions/NN-topic/mutants/NAME.patch (a new one starts from the solution).
+        #[arg(long, value_name = "NAME", conflicts_with = "alternative")]
+        mutant: Option<String>,
+        /// An alternative: solutions/NN-topic/alternatives/NAME.patch.
+        #[arg(long, value_name = "NAME")]
+        alternative: Option<String>,
+        /// Read the edited copy back and write the solution files, or the patch.
+        #[arg(long)]
+        save: bool,
+        /// With --save, for a new mutant or alternative: one line that says what it does.
+        #[arg(long, value_name = "TEXT", requires = "save")]
+        description: Option<String>,
     },
     /// Write the student repository to DIR: everything but solutions/, mutants and the
     /// maintainer-only checks, with a grading workflow and the integrity record.
@@ -207,12 +244,39 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Solution {
+            lab,
+            mutant,
+            alternative,
+            save,
+            description,
+        } => {
+            solution::run(
+                &workbook()?,
+                &solution::Request {
+                    lab,
+                    mutant,
+                    alternative,
+                    save,
+                    description,
+                },
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Release { out } => {
             release::run(&workbook()?, &out)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Verify { labs } => {
-            let list = verify::run(&workbook()?, &labs)?;
+        Command::Verify {
+            labs,
+            no_cache,
+            repeat,
+        } => {
+            let options = verify::Options {
+                no_cache,
+                repeat: usize::from(repeat),
+            };
+            let list = verify::run(&workbook()?, &labs, &options)?;
             println!("{}", list.summary());
             Ok(if list.failed == 0 {
                 ExitCode::SUCCESS

@@ -99,9 +99,17 @@ fn default_runner() -> &'static Runner {
 }
 
 /// Runs test `name` of the test binary `exe`, with `dir` as its working directory (cargo runs
-/// tests from the package root), killing it and everything it started after `limit`.
-pub fn run_test(exe: &Path, name: &str, dir: &Path, limit: Duration) -> Result<Run> {
-    default_runner().run_test(exe, name, dir, limit)
+/// tests from the package root), killing it and everything it started after `limit`. `env` adds
+/// environment variables to the sandbox's clean environment (`cargo lab verify` lowers loom
+/// bounds so).
+pub fn run_test(
+    exe: &Path,
+    name: &str,
+    dir: &Path,
+    limit: Duration,
+    env: &[(&str, &str)],
+) -> Result<Run> {
+    default_runner().run_test(exe, name, dir, limit, env)
 }
 
 /// Lists the tests in test binary `exe` (`--list --format terse`).
@@ -131,7 +139,14 @@ impl Runner {
     }
 
     /// See [`run_test`].
-    pub fn run_test(&self, exe: &Path, name: &str, dir: &Path, limit: Duration) -> Result<Run> {
+    pub fn run_test(
+        &self,
+        exe: &Path,
+        name: &str,
+        dir: &Path,
+        limit: Duration,
+        env: &[(&str, &str)],
+    ) -> Result<Run> {
         let scratch = self.sandbox.scratch()?;
         let log = scratch.dir.join("libtest.log");
         let args = [
@@ -149,6 +164,7 @@ impl Runner {
             limit,
             limits: &self.limits,
             output_cap: OUTPUT_CAP,
+            env,
         })?;
         self.note_what_was_left(&out);
         let stdout = out.stdout;
@@ -192,6 +208,7 @@ impl Runner {
             limit: Duration::from_secs(60),
             limits: &self.limits,
             output_cap: 4 * OUTPUT_CAP,
+            env: &[],
         })?;
         self.note_what_was_left(&out);
         if let Some(why) = out.start_error.or(out.supervisor_failure) {

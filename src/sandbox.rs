@@ -271,6 +271,7 @@ impl Sandbox {
             limit: Duration::from_secs(20),
             limits: &Limits::default(),
             output_cap: 4096,
+            env: &[],
         })?;
         if let Some(e) = out.start_error.or(out.supervisor_failure) {
             return Err(anyhow!(e));
@@ -323,7 +324,10 @@ impl Sandbox {
             program: spec.program.to_path_buf(),
             args: spec.args.to_vec(),
             cwd: spec.cwd.to_path_buf(),
-            env: env::for_tests(&spec.scratch.dir),
+            env: env::for_tests(&spec.scratch.dir)
+                .into_iter()
+                .chain(spec.env.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+                .collect(),
             limit_ms: spec.limit.as_millis() as u64,
             rlimits: Rlimits {
                 address_space: limits.memory_mb << 20,
@@ -505,6 +509,8 @@ pub struct RunSpec<'a> {
     pub limits: &'a Limits,
     /// How much of stdout and of stderr is kept (each: its start and its end).
     pub output_cap: usize,
+    /// Variables added to the clean environment (the caller's own, such as loom's bounds).
+    pub env: &'a [(&'a str, &'a str)],
 }
 
 /// The mechanisms in one sentence.

@@ -6,6 +6,7 @@
 //! rebuilt for each variant (files are freshly written, so their modification times always move
 //! forward and Cargo never mistakes an older variant for an up-to-date build).
 
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -26,7 +27,7 @@ const ROOT_FILES: &[&str] = &[
 ];
 
 /// Folders at the workspace root that the workspace manifest needs.
-const ROOT_DIRS: &[&str] = &["src", "labs", ".cargo"];
+const ROOT_DIRS: &[&str] = &["src", "labs", "support", ".cargo"];
 
 pub struct Shadow {
     pub root: PathBuf,
@@ -105,17 +106,23 @@ impl Shadow {
         Ok(())
     }
 
-    /// Resets the shadow lab's `src/` to the starter, then copies each layer's `src/` over it
-    /// in order (the solution, then a mutant).
-    pub fn apply(&self, lab: &Lab, layers: &[&Path]) -> Result<()> {
-        let src = self.lab_dir(lab).join("src");
+    /// Resets the shadow lab's `src/` to the starter, then writes `files` (paths relative to the
+    /// lab folder, `src/…`) over it: a solution, mutant or alternative made whole.
+    pub fn put(&self, lab: &Lab, files: &BTreeMap<String, String>) -> Result<()> {
+        let lab_dir = self.lab_dir(lab);
+        let src = lab_dir.join("src");
         if src.exists() {
             std::fs::remove_dir_all(&src)
                 .with_context(|| format!("cannot clear {}", src.display()))?;
         }
         copy_tree(&lab.dir.join("src"), &src)?;
-        for layer in layers {
-            copy_tree(&layer.join("src"), &src)?;
+        for (path, text) in files {
+            let to = lab_dir.join(path);
+            if let Some(dir) = to.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            std::fs::write(&to, text).with_context(|| format!("cannot write {}", to.display()))?;
         }
         Ok(())
     }

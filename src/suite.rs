@@ -100,10 +100,17 @@ impl Suite {
 
     /// Runs one graded test in its own process.
     pub fn run(&self, test: &GradedTest) -> Result<Run> {
+        self.run_with_env(test, &[])
+    }
+
+    /// [`Suite::run`] with extra environment variables.
+    pub fn run_with_env(&self, test: &GradedTest, env: &[(&str, &str)]) -> Result<Run> {
         match self.exes.get(&(test.mode, test.test.target.clone())) {
             Some(exe) => match &self.runner {
-                Some(runner) => runner.run_test(exe, &test.test.name, &self.lab_dir, test.timeout),
-                None => runner::run_test(exe, &test.test.name, &self.lab_dir, test.timeout),
+                Some(runner) => {
+                    runner.run_test(exe, &test.test.name, &self.lab_dir, test.timeout, env)
+                }
+                None => runner::run_test(exe, &test.test.name, &self.lab_dir, test.timeout, env),
             },
             None => Ok(Run {
                 verdict: Verdict::Unreported(format!(

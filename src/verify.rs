@@ -1,89 +1,194 @@
-//! `cargo lab verify`: proves each lab sound before it ships (DESIGN.md, "Verification").
+//! `cargo lab verify`: proves each lab sound before it ships (DESIGN.md, "Verification"; the
+//! maintainers' appendix of the book lists every check).
 //!
 //! Per lab: the manifest and its chapter; the starter is formatted, warning-free, its benches and
 //! examples build, its tests are exactly the ones `lab.toml` grades, and every graded test fails
-//! on it; the solution is formatted, warning-free and passes every test (plain and loom); every
-//! mutant is rejected by at least one test. For the workbook: the book's links and includes
-//! resolve and `mdbook build` succeeds; with no lab named, the workbook's own tests pass too.
+//! on it; the solution agrees with the starter, is formatted and warning-free, and passes every
+//! test on every one of several runs; so does every alternative; every mutant is rejected with the
+//! same grade on every run, by a bounded wait rather than the grader's time limit, and a mutant
+//! only a bounded loom model catches is caught with one preemption less too. For the workbook: the
+//! book's links and includes resolve and `mdbook build` succeeds; with no lab named, the
+//! workbook's own tests pass too. Every finding is cached (see [`crate::cache`]).
 
 mod book;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
-use serde::Deserialize;
+use anyhow::Result;
 
+use crate::cache::{Cache, Key};
 use crate::cargo::{Cargo, tail};
 use crate::checklist::{Checklist, Finding};
+use crate::judge::{self, Grades, Slots};
 use crate::manifest::{GradedTest, Manifest, Mode, TestName};
 use crate::shadow::Shadow;
 use crate::suite::Suite;
+use crate::variants::{Kind, Solutions, Variant};
 use crate::workbook::{Lab, Workbook};
 
+/// How `cargo lab verify` runs.
+pub struct Options {
+    /// Prove everything afresh instead of replaying cached findings.
+    pub no_cache: bool,
+    /// How many times the solution's and alternatives' tests run, and a mutant's failing tests.
+    pub repeat: usize,
+}
+
+/// The longest a plain test may run on a mutant: well past any bounded wait
+/// (`lab_support::PATIENCE` is 10 s), so a test that gets here waits without a bound.
+const MUTANT_TEST_LIMIT: Duration = Duration::from_secs(30);
+
 /// Runs every check for the labs named (all when none) and returns the tally.
-pub fn run(workbook: &Workbook, names: &[String]) -> Result<Checklist> {
+pub fn run(workbook: &Workbook, names: &[String], options: &Options) -> Result<Checklist> {
     let labs = workbook.select(names)?;
     let cargo = Cargo::for_workspace(&workbook.root)?;
+    let environment = crate::cache::environment()?
+        .file("Cargo.toml", &workbook.root.join("Cargo.toml"))
+        .file("Cargo.lock", &workbook.root.join("Cargo.lock"))
+        .tree(".cargo", &workbook.root.join(".cargo"))?
+        .tree("support", &workbook.root.join("support"))?;
+    let cores = thread::available_parallelism().map_or(2, |n| n.get());
+    let ctx = Context {
+        workbook,
+        cargo: &cargo,
+        cache: Cache::new(&cargo.target_dir, !options.no_cache),
+        environment,
+        repeat: options.repeat.max(1),
+        slots: Slots::new(2 * cores),
+    };
     let mut list = Checklist::default();
+    let mut times = Vec::new();
 
-    list.check("book: links and includes resolve", || book_links(workbook));
-    list.check("book: mdbook build succeeds", || {
-        mdbook_build(workbook, &cargo.target_dir)
-    });
+    let book_key = ctx
+        .environment
+        .clone()
+        .text("check", "book")
+        .tree("book", &workbook.book_dir())?
+        .tree("labs", &workbook.root.join("labs"))?
+        .file("book.toml", &workbook.root.join("book.toml"))
+        .text("mdbook", &mdbook_version());
+    ctx.check(
+        &mut list,
+        "book: links and includes resolve",
+        &book_key.clone().text("part", "links"),
+        || Ok(book_links(workbook)),
+    );
+    ctx.check(
+        &mut list,
+        "book: mdbook build succeeds",
+        &book_key.text("part", "build"),
+        || Ok(mdbook_build(workbook, &cargo.target_dir)),
+    );
 
-    // Two shadows, so two mutants can be judged side by side: most of a mutant's time is a test
-    // sitting out its bounded wait, not CPU. The first also checks the solutions.
-    let shadows = [
-        Shadow::create(workbook, &cargo.target_dir, "workspace")?,
-        Shadow::create(workbook, &cargo.target_dir, "workspace-2")?,
-    ];
+    // Several shadows, so that mutants can be judged side by side: most of a mutant's time is a
+    // test sitting out its bounded wait, not CPU. The first also checks the solutions.
+    let shadows: Vec<Shadow> = (1..=2)
+        .map(|n| Shadow::create(workbook, &cargo.target_dir, &format!("workspace-{n}")))
+        .collect::<Result<_>>()?;
     for lab in labs {
+        let start = Instant::now();
         LabCheck {
-            workbook,
-            cargo: &cargo,
+            ctx: &ctx,
             shadows: &shadows,
             lab,
         }
         .run(&mut list);
+        times.push((lab.folder.clone(), start.elapsed()));
     }
 
-    if let (true, Some(package)) = (names.is_empty(), &workbook.tool_package) {
-        list.check(
-            &format!("workbook: its own tests pass (cargo test -p {package})"),
-            || {
-                let out = cargo
-                    .run(&workbook.root, &["test", "-p", package])
-                    .map_err(err)?;
-                if out.success {
-                    Ok(test_summary(&out.stdout))
-                } else {
-                    Err(format!("{}\n{}", tail(&out.stdout, 40), out.log_tail(10)))
-                }
-            },
+    if names.is_empty() && workbook.tool_package.is_some() {
+        let start = Instant::now();
+        let key = ctx
+            .environment
+            .clone()
+            .text("check", "workbook tests")
+            .tree("src", &workbook.root.join("src"))?
+            .tree("tests", &workbook.root.join("tests"))?
+            .tree("book", &workbook.book_dir())?
+            .file("book.toml", &workbook.root.join("book.toml"));
+        let packages = own_packages(workbook);
+        let name = format!(
+            "workbook: its own tests pass (cargo test {})",
+            packages.join(" ")
         );
+        ctx.check(&mut list, &name, &key, || {
+            let mut args = vec!["test"];
+            args.extend(packages.iter().map(String::as_str));
+            let out = cargo.run(&workbook.root, &args)?;
+            Ok(if out.success {
+                Ok(test_summary(&out.stdout))
+            } else {
+                Err(format!("{}\n{}", tail(&out.stdout, 40), out.log_tail(10)))
+            })
+        });
+        times.push(("the workbook's own tests".into(), start.elapsed()));
+    }
+    println!("wall time:");
+    for (what, took) in &times {
+        println!("  {what:<28} {:>7.1} s", took.as_secs_f64());
     }
     Ok(list)
 }
 
-struct LabCheck<'a> {
-    workbook: &'a Workbook,
-    cargo: &'a Cargo,
-    /// Shadow copies of the workspace; the first checks the solution, all of them mutants.
-    shadows: &'a [Shadow],
-    lab: &'a Lab,
+/// `-p workbook -p lab-support`: the packages whose own tests `verify` runs.
+fn own_packages(workbook: &Workbook) -> Vec<String> {
+    let mut args = Vec::new();
+    if let Some(tool) = &workbook.tool_package {
+        args.extend(["-p".to_string(), tool.clone()]);
+    }
+    if workbook.root.join("support/Cargo.toml").is_file() {
+        args.extend(["-p".to_string(), "lab-support".to_string()]);
+    }
+    args
 }
 
-/// A mutant's `mutant.toml`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MutantInfo {
-    description: String,
+/// What every check of a run shares.
+struct Context<'a> {
+    workbook: &'a Workbook,
+    cargo: &'a Cargo,
+    cache: Cache,
+    /// The toolchain, the tool, the workspace manifests and the shared test helpers.
+    environment: Key,
+    repeat: usize,
+    slots: Slots,
+}
+
+impl Context<'_> {
+    /// Runs `check` unless its finding for `key` is cached, and records it. `check` returns `Err`
+    /// when the tool itself failed (a cargo that could not start): that is reported, not cached.
+    fn check(
+        &self,
+        list: &mut Checklist,
+        name: &str,
+        key: &Key,
+        check: impl FnOnce() -> Result<Finding>,
+    ) -> bool {
+        if let Some((finding, _)) = self.cache.get(key) {
+            return list.record_cached(name, finding);
+        }
+        list.check(name, || {
+            let start = Instant::now();
+            match check() {
+                Ok(finding) => {
+                    self.cache.put(key, &finding, start.elapsed().as_secs_f64());
+                    finding
+                }
+                Err(e) => Err(format!("{e:#}")),
+            }
+        })
+    }
+}
+
+struct LabCheck<'a> {
+    ctx: &'a Context<'a>,
+    shadows: &'a [Shadow],
+    lab: &'a Lab,
 }
 
 impl LabCheck<'_> {
@@ -99,7 +204,18 @@ impl LabCheck<'_> {
         }
     }
 
+    /// The key every check of this lab starts from: the environment and the lab's folder.
+    fn lab_key(&self, check: &str) -> Result<Key> {
+        self.ctx
+            .environment
+            .clone()
+            .text("check", check)
+            .text("lab", &self.lab.folder)
+            .tree("lab folder", &self.lab.dir)
+    }
+
     fn run(&self, list: &mut Checklist) {
+        let ctx = self.ctx;
         let mut manifest = None;
         list.check(&self.name("lab.toml and its chapter"), || {
             let m = self.lab.manifest().map_err(|e| format!("{e:#}"))?;
@@ -113,118 +229,468 @@ impl LabCheck<'_> {
         });
         let Some(manifest) = manifest else { return };
         let graded = manifest.graded_tests();
-        let (real_root, real_lab) = (&self.workbook.root, &self.lab.dir);
+        let (real_root, real_lab) = (&ctx.workbook.root, &self.lab.dir);
+        let key = |check: &str| self.lab_key(check);
 
-        list.check(
-            &self.name("starter is formatted and warning-free (rustfmt, clippy -D warnings)"),
-            || self.lint(real_root),
+        self.keyed(
+            list,
+            "starter is formatted and warning-free (rustfmt, clippy -D warnings)",
+            key("starter lint"),
+            || Ok(self.lint(real_root)),
         );
-        list.check(&self.name("benches and examples build"), || {
-            let out = self
-                .cargo
-                .run(
+        self.keyed(
+            list,
+            "benches and examples build",
+            key("benches and examples"),
+            || {
+                let out = ctx.cargo.run(
                     real_root,
                     &["build", "-p", &self.lab.package, "--benches", "--examples"],
-                )
-                .map_err(err)?;
-            if out.success {
-                Ok(String::new())
-            } else {
-                Err(out.log_tail(30))
-            }
-        });
-
-        let mut starter = None;
-        list.check(
-            &self.name("starter's tests build and are exactly the graded tests"),
-            || {
-                let suite = self.build(real_root, real_lab)?;
-                check_inventory(manifest, &suite)?;
-                starter = Some(suite);
-                Ok(String::new())
+                )?;
+                Ok(if out.success {
+                    Ok(String::new())
+                } else {
+                    Err(out.log_tail(30))
+                })
             },
         );
-        if let Some(suite) = &starter {
-            list.check(&self.name("every graded test fails on the starter"), || {
+        // The starter's suite is built only when a check below is not cached.
+        let starter: std::cell::OnceCell<Result<Suite, String>> = std::cell::OnceCell::new();
+        let starter_suite =
+            || starter.get_or_init(|| self.build(real_root, real_lab, &self.modes()));
+        self.keyed(
+            list,
+            "starter's tests build and are exactly the graded tests",
+            key("starter inventory"),
+            || {
+                Ok(match starter_suite() {
+                    Ok(suite) => check_inventory(manifest, suite).map(|()| String::new()),
+                    Err(e) => Err(e.clone()),
+                })
+            },
+        );
+        self.keyed(
+            list,
+            "every graded test fails on the starter",
+            key("starter fails"),
+            || {
+                let suite = match starter_suite() {
+                    Ok(suite) => suite,
+                    Err(_) => return Ok(Err("the starter's tests do not build".into())),
+                };
+                let jobs: Vec<(&GradedTest, &[(&str, &str)])> =
+                    graded.iter().map(|t| (t, &[][..])).collect();
+                let runs = judge::run_many(suite, &jobs, &ctx.slots)?;
                 let passing: Vec<String> = graded
                     .iter()
-                    .filter_map(|t| match suite.run(t) {
-                        Ok(run) if run.verdict.passed() => Some(format!(
+                    .zip(runs)
+                    .filter(|(_, run)| run.verdict.passed())
+                    .map(|(t, _)| {
+                        format!(
                             "exercise {}: {} passes before any code is written",
                             t.exercise, t.test
-                        )),
-                        Ok(_) => None,
-                        Err(e) => Some(format!("{}: {e:#}", t.test)),
+                        )
                     })
                     .collect();
-                if passing.is_empty() {
+                Ok(if passing.is_empty() {
                     Ok(format!("{} tests", graded.len()))
                 } else {
                     Err(passing.join("\n"))
+                })
+            },
+        );
+
+        // The solution, made whole.
+        let mut solution = None;
+        list.check(&self.name("solution agrees with the starter"), || {
+            let sols = Solutions::load(ctx.workbook, self.lab).map_err(err)?;
+            let variant = sols.solution();
+            let files = sols.materialize(self.lab, &variant).map_err(err)?;
+            let unformatted = unformatted_fills(&sols).map_err(err)?;
+            if !unformatted.is_empty() {
+                return Err(format!(
+                    "not formatted as rustfmt would (run rustfmt --edition 2024 on them): {}",
+                    unformatted.join(", ")
+                ));
+            }
+            let note = format!("{} files", sols.fills.len());
+            solution = Some((sols, variant, files));
+            Ok(note)
+        });
+        let Some((sols, variant, files)) = &solution else {
+            return;
+        };
+        let shadow = &self.shadows[0];
+        let solution_ok = self.check_correct(list, shadow, variant, files, &graded);
+        if !solution_ok {
+            return;
+        }
+        self.check_variants(list, sols, &graded);
+    }
+
+    /// Like [`Context::check`], with the check named for this lab and the key given as a result.
+    fn keyed(
+        &self,
+        list: &mut Checklist,
+        what: &str,
+        key: Result<Key>,
+        check: impl FnOnce() -> Result<Finding>,
+    ) -> bool {
+        let name = self.name(what);
+        match key {
+            Ok(key) => self.ctx.check(list, &name, &key, check),
+            Err(e) => list.check(&name, || Err(format!("{e:#}"))),
+        }
+    }
+
+    /// The key of a check on a whole variant of the lab.
+    fn variant_key(&self, check: &str, files: &BTreeMap<String, String>) -> Result<Key> {
+        Ok(self
+            .lab_key(check)?
+            .files("variant", files)
+            .text("repeat", &self.ctx.repeat.to_string()))
+    }
+
+    /// The checks of a correct version (the solution, an alternative): formatted, warning-free,
+    /// passes every graded test on every run. Returns whether it did.
+    fn check_correct(
+        &self,
+        list: &mut Checklist,
+        shadow: &Shadow,
+        variant: &Variant,
+        files: &BTreeMap<String, String>,
+        graded: &[GradedTest],
+    ) -> bool {
+        let label = match variant.kind {
+            Kind::Solution => "solution".to_string(),
+            kind => format!("{} `{}`", kind.label(), variant.name),
+        };
+        let lint_ok = self.keyed(
+            list,
+            &format!("{label} is formatted and warning-free (rustfmt, clippy -D warnings)"),
+            self.variant_key("lint", files),
+            || {
+                shadow.put(self.lab, files)?;
+                Ok(self.lint(&shadow.root))
+            },
+        );
+        let pass_ok = self.keyed(
+            list,
+            &format!("{label} passes every test on every run"),
+            self.variant_key("passes", files),
+            || {
+                shadow.put(self.lab, files)?;
+                let suite = match self.build(&shadow.root, &shadow.lab_dir(self.lab), &self.modes())
+                {
+                    Ok(suite) => suite,
+                    Err(e) => return Ok(Err(e)),
+                };
+                let outcome =
+                    judge::passes_every_run(&suite, graded, self.ctx.repeat, &self.ctx.slots)?;
+                Ok(match (variant.kind, outcome) {
+                    (Kind::Alternative, Ok(note)) => Ok(format!("{}: {note}", variant.description)),
+                    (Kind::Alternative, Err(why)) => Err(format!("{}\n{why}", variant.description)),
+                    (_, outcome) => outcome,
+                })
+            },
+        );
+        lint_ok && pass_ok
+    }
+
+    /// Alternatives and mutants, judged side by side in the shadows; findings printed in order.
+    fn check_variants(&self, list: &mut Checklist, sols: &Solutions, graded: &[GradedTest]) {
+        let mut work: Vec<(Kind, String, Result<Variant, String>)> = Vec::new();
+        for kind in [Kind::Alternative, Kind::Mutant] {
+            match sols.list(kind) {
+                Ok(found) => work.extend(
+                    found
+                        .into_iter()
+                        .map(|(name, v)| (kind, name, v.map_err(|e| format!("{e:#}")))),
+                ),
+                Err(e) => {
+                    list.check(&self.name(&format!("{}s", kind.label())), || {
+                        Err(format!("{e:#}"))
+                    });
                 }
+            }
+        }
+        let alternatives = work.iter().filter(|w| w.0 == Kind::Alternative).count();
+        list.check(&self.name("has at least two alternatives"), || {
+            if alternatives >= 2 {
+                Ok(format!("{alternatives}"))
+            } else {
+                Err(format!(
+                    "{alternatives} in {}: a lab keeps at least two correct solutions written differently, to prove its tests demand no one shape of right code",
+                    sols.dir.join("alternatives").display()
+                ))
+            }
+        });
+        let mutants = work.len() - alternatives;
+        if mutants == 0 {
+            list.check(&self.name("mutants"), || {
+                Err(format!(
+                    "no mutants in {}: the tests are unproven",
+                    sols.dir.join("mutants").display()
+                ))
             });
         }
 
-        let solution = self.workbook.solutions_dir(self.lab);
-        let shadow = &self.shadows[0];
-        let shadow_lab = shadow.lab_dir(self.lab);
-        let mut solution_ok = false;
-        list.check(
-            &self.name("solution is formatted and warning-free (rustfmt, clippy -D warnings)"),
-            || {
-                if !solution.join("src").is_dir() {
-                    return Err(format!(
-                        "no solution: expected {}",
-                        solution.join("src").display()
-                    ));
-                }
-                shadow.apply(self.lab, &[&solution]).map_err(err)?;
-                self.lint(&shadow.root)
-            },
-        );
-        if solution.join("src").is_dir() {
-            list.check(&self.name("solution passes every test"), || {
-                shadow.apply(self.lab, &[&solution]).map_err(err)?;
-                let suite = self.build(&shadow.root, &shadow_lab)?;
-                let mut failures = Vec::new();
-                let mut slowest = (std::time::Duration::ZERO, None);
-                for test in &graded {
-                    let run = suite.run(test).map_err(err)?;
-                    if !run.verdict.passed() {
-                        failures.push(format!(
-                            "{} ({}): {}",
-                            test.test,
-                            test.mode.label(),
-                            run.verdict.describe()
-                        ));
-                        failures.push(indent(&tail(&run.output, 12)));
+        // A lab with binaries shares their uplifted executables between shadows: one at a time.
+        let shadows = if self.has_binaries() {
+            &self.shadows[..1]
+        } else {
+            self.shadows
+        };
+        let next = AtomicUsize::new(0);
+        let (tx, rx) = mpsc::channel();
+        thread::scope(|scope| {
+            for shadow in shadows {
+                let (tx, next, work) = (tx.clone(), &next, &work);
+                scope.spawn(move || {
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((kind, _, variant)) = work.get(index) else {
+                            return;
+                        };
+                        let start = Instant::now();
+                        let findings = match variant {
+                            Err(e) => vec![(None, (false, Err(e.clone())))],
+                            Ok(variant) => self.judge_variant(shadow, sols, *kind, variant, graded),
+                        };
+                        if tx.send((index, findings, start.elapsed())).is_err() {
+                            return;
+                        }
                     }
-                    if run.elapsed > slowest.0 {
-                        slowest = (run.elapsed, Some(&test.test));
+                });
+            }
+            drop(tx);
+            let mut done = BTreeMap::new();
+            let mut printed = 0;
+            for (index, findings, took) in rx {
+                done.insert(index, (findings, took));
+                while let Some((findings, took)) = done.remove(&printed) {
+                    let (kind, name, _) = &work[printed];
+                    for (what, (cached, finding)) in findings {
+                        let what = what.unwrap_or_else(|| match kind {
+                            Kind::Mutant => "is rejected, with the same grade on every run".into(),
+                            _ => "passes every test on every run".into(),
+                        });
+                        let line = self.name(&format!("{} `{name}` {what}", kind.label()));
+                        if cached {
+                            list.record_cached(&line, finding);
+                        } else {
+                            list.record(&line, finding, took);
+                        }
                     }
+                    printed += 1;
                 }
-                solution_ok = failures.is_empty();
-                if !solution_ok {
-                    return Err(failures.join("\n"));
+            }
+        });
+    }
+
+    /// The findings on one alternative or mutant, each with the check's name when it is not the
+    /// main one, and whether it came from the cache.
+    fn judge_variant(
+        &self,
+        shadow: &Shadow,
+        sols: &Solutions,
+        kind: Kind,
+        variant: &Variant,
+        graded: &[GradedTest],
+    ) -> Vec<(Option<String>, (bool, Finding))> {
+        let files = match sols.materialize(self.lab, variant) {
+            Ok(files) => files,
+            Err(e) => {
+                return vec![(
+                    None,
+                    (false, Err(format!("{}\n{e:#}", variant.description))),
+                )];
+            }
+        };
+        let judged = |check: &str, judge: &dyn Fn() -> Result<Finding>| -> (bool, Finding) {
+            let key = match self.variant_key(check, &files) {
+                Ok(key) => key,
+                Err(e) => return (false, Err(format!("{e:#}"))),
+            };
+            if let Some((finding, _)) = self.ctx.cache.get(&key) {
+                return (true, finding);
+            }
+            let start = Instant::now();
+            match judge() {
+                Ok(finding) => {
+                    self.ctx
+                        .cache
+                        .put(&key, &finding, start.elapsed().as_secs_f64());
+                    (false, finding)
                 }
-                let slowest = match slowest {
-                    (took, Some(test)) => {
-                        format!("; slowest {test} in {:.1} s", took.as_secs_f64())
-                    }
-                    _ => String::new(),
-                };
-                Ok(format!("{}{slowest}", count_by_mode(&graded)))
-            });
+                Err(e) => (false, Err(format!("{e:#}"))),
+            }
+        };
+        match kind {
+            Kind::Mutant => vec![(
+                None,
+                judged("mutant", &|| {
+                    shadow.put(self.lab, &files)?;
+                    self.judge_mutant(shadow, variant, graded)
+                }),
+            )],
+            _ => {
+                let lint = judged("lint", &|| {
+                    shadow.put(self.lab, &files)?;
+                    Ok(self.lint(&shadow.root))
+                });
+                let passes = judged("passes", &|| {
+                    shadow.put(self.lab, &files)?;
+                    let suite =
+                        match self.build(&shadow.root, &shadow.lab_dir(self.lab), &self.modes()) {
+                            Ok(suite) => suite,
+                            Err(e) => return Ok(Err(format!("{}\n{e}", variant.description))),
+                        };
+                    Ok(
+                        match judge::passes_every_run(
+                            &suite,
+                            graded,
+                            self.ctx.repeat,
+                            &self.ctx.slots,
+                        )? {
+                            Ok(note) => Ok(format!("{}: {note}", variant.description)),
+                            Err(why) => Err(format!("{}\n{why}", variant.description)),
+                        },
+                    )
+                });
+                vec![
+                    (Some("is formatted and warning-free".into()), lint),
+                    (None, passes),
+                ]
+            }
         }
-        if solution_ok {
-            self.check_mutants(list, &solution, &graded);
+    }
+
+    /// Grades a mutant (already in `shadow`) on every run: see the module docs.
+    fn judge_mutant(
+        &self,
+        shadow: &Shadow,
+        variant: &Variant,
+        graded: &[GradedTest],
+    ) -> Result<Finding> {
+        let lab_dir = shadow.lab_dir(self.lab);
+        let slots = &self.ctx.slots;
+        let description = &variant.description;
+        let mut grades = Grades {
+            repeat: self.ctx.repeat,
+            ..Grades::default()
+        };
+        // On a mutant, a plain test that outlives every bounded wait by far is already a finding.
+        let tests: Vec<GradedTest> = graded
+            .iter()
+            .cloned()
+            .map(|mut t| {
+                if t.mode == Mode::Plain {
+                    t.timeout = t.timeout.min(MUTANT_TEST_LIMIT);
+                }
+                t
+            })
+            .collect();
+        let plain = match self.build(&shadow.root, &lab_dir, &[Mode::Plain]) {
+            Ok(suite) => suite,
+            Err(e) => {
+                return Ok(Err(format!(
+                    "{description}\n{e}\nthe mutant must compile: it models a mistake the tests catch"
+                )));
+            }
+        };
+        judge::grade_runs(&plain, &tests, Mode::Plain, &mut grades, slots)?;
+        let mut loom_suite = None;
+        let needs_loom = grades.stable_failures().is_empty() || !grades.unstable().is_empty();
+        if self.lab.has_loom_feature && needs_loom && tests.iter().any(|t| t.mode == Mode::Loom) {
+            let suite = match self.build(&shadow.root, &lab_dir, &[Mode::Loom]) {
+                Ok(suite) => suite,
+                Err(e) => {
+                    return Ok(Err(format!(
+                        "{description}\n{e}\nthe mutant must compile under loom too"
+                    )));
+                }
+            };
+            judge::grade_runs(&suite, &tests, Mode::Loom, &mut grades, slots)?;
+            loom_suite = Some(suite);
         }
+
+        let mut problems = Vec::new();
+        for (test, limit) in &grades.hung {
+            problems.push(format!(
+                "{test} ran into its {} s time limit instead of failing on a bounded wait: wrap the wait that hangs in lab_support::within_patience, so that a plain `cargo test` fails with a message",
+                limit.as_secs()
+            ));
+        }
+        for exercise in grades.unstable() {
+            let runs = &grades.failed_runs[exercise];
+            let tests: Vec<String> = grades.failing[exercise]
+                .iter()
+                .map(|(t, _, r, _)| format!("{t} failed in {} of {} runs", r.len(), grades.repeat))
+                .collect();
+            problems.push(format!(
+                "exercise {exercise}'s grade changes between runs (it failed in {} of {}): {}",
+                runs.len(),
+                grades.repeat,
+                tests.join("; ")
+            ));
+        }
+        let killers = grades.stable_killers();
+        if killers.is_empty() && problems.is_empty() {
+            problems.push("every graded test passes with this bug in place".into());
+        }
+        // Caught by loom alone: the bound must have a margin.
+        if let (false, Some(suite)) = (
+            killers.iter().any(|(_, m, _)| *m == Mode::Plain),
+            &loom_suite,
+        ) {
+            let loom_killers: Vec<&GradedTest> = tests
+                .iter()
+                .filter(|t| {
+                    killers
+                        .iter()
+                        .any(|(k, m, _)| *m == Mode::Loom && *k == &t.test)
+                })
+                .collect();
+            for test in judge::lost_at_lower_bound(suite, &loom_killers, slots)? {
+                problems.push(format!(
+                    "{test} catches it only at its configured preemption bound, not one lower: the bound has no margin (raise it, or make the model exhaustive)"
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            return Ok(Err(format!("{description}\n{}", problems.join("\n"))));
+        }
+        let (test, _, verdict) = killers
+            .iter()
+            .find(|(_, m, _)| *m == Mode::Plain)
+            .or_else(|| killers.first())
+            .expect("a killed mutant has a killer");
+        let exercises = grades.stable_failures().len();
+        Ok(Ok(format!(
+            "{description} — by {test} ({repeat}/{repeat} runs{more}): {}",
+            verdict.describe(),
+            repeat = grades.repeat,
+            more = if exercises > 1 {
+                format!(", {exercises} exercises fail")
+            } else {
+                String::new()
+            }
+        )))
+    }
+
+    fn has_binaries(&self) -> bool {
+        self.ctx
+            .cargo
+            .bin_targets(&self.ctx.workbook.root, &self.lab.package)
+            .map(|bins| !bins.is_empty())
+            .unwrap_or(true)
     }
 
     /// The chapter exists, is in the book, and tells the student where the lab is, how to run
     /// it, and every exercise by id.
     fn check_chapter(&self, manifest: &Manifest) -> Result<(), String> {
-        let book = self.workbook.book_dir();
+        let book = self.ctx.workbook.book_dir();
         let path = book.join(&manifest.chapter);
         let text = std::fs::read_to_string(&path)
             .map_err(|e| format!("field `chapter`: cannot read {}: {e}", path.display()))?;
@@ -270,9 +736,20 @@ impl LabCheck<'_> {
 
     /// `cargo fmt --check` and clippy with warnings denied, in every build mode.
     fn lint(&self, workspace: &Path) -> Finding {
-        let fmt = self
-            .cargo
-            .run(workspace, &["fmt", "--check", "-p", &self.lab.package])
+        let cargo = self.ctx.cargo;
+        let fmt = cargo
+            .run(
+                workspace,
+                &[
+                    "fmt",
+                    "--check",
+                    "-p",
+                    &self.lab.package,
+                    "--",
+                    "--color",
+                    "never",
+                ],
+            )
             .map_err(err)?;
         if !fmt.success {
             return Err(format!(
@@ -283,8 +760,7 @@ impl LabCheck<'_> {
             ));
         }
         for mode in self.modes() {
-            let out = self
-                .cargo
+            let out = cargo
                 .clippy(workspace, &self.lab.package, mode)
                 .map_err(err)?;
             if !out.success {
@@ -294,17 +770,8 @@ impl LabCheck<'_> {
         Ok(String::new())
     }
 
-    fn build(&self, workspace: &Path, lab_dir: &Path) -> Result<Suite, String> {
-        self.build_modes(workspace, lab_dir, &self.modes())
-    }
-
-    fn build_modes(
-        &self,
-        workspace: &Path,
-        lab_dir: &Path,
-        modes: &[Mode],
-    ) -> Result<Suite, String> {
-        match Suite::build(self.cargo, workspace, &self.lab.package, lab_dir, modes) {
+    fn build(&self, workspace: &Path, lab_dir: &Path, modes: &[Mode]) -> Result<Suite, String> {
+        match Suite::build(self.ctx.cargo, workspace, &self.lab.package, lab_dir, modes) {
             Ok(Ok(suite)) => Ok(suite),
             Ok(Err(failure)) => Err(format!(
                 "the {} do not compile:\n{}",
@@ -314,95 +781,23 @@ impl LabCheck<'_> {
             Err(e) => Err(format!("{e:#}")),
         }
     }
+}
 
-    fn check_mutants(&self, list: &mut Checklist, solution: &Path, graded: &[GradedTest]) {
-        let mutants = match list_mutants(&solution.join("mutants")) {
-            Ok(mutants) => mutants,
-            Err(e) => {
-                list.check(&self.name("mutants"), || Err(format!("{e:#}")));
-                return;
-            }
-        };
-        if mutants.is_empty() {
-            list.check(&self.name("mutants"), || {
-                Err(format!(
-                    "no mutants in {}: the tests are unproven",
-                    solution.join("mutants").display()
-                ))
-            });
-            return;
+/// The solution files that rustfmt would change.
+fn unformatted_fills(sols: &Solutions) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for (path, text) in &sols.fills {
+        if path.ends_with(".rs") && crate::solution::rustfmt(text)? != *text {
+            found.push(format!("solutions/{}/{path}", dir_name(&sols.dir)));
         }
-        // Each shadow takes the next mutant until none is left; the findings are printed in
-        // mutant order as they come in.
-        let next = AtomicUsize::new(0);
-        let (tx, rx) = mpsc::channel();
-        thread::scope(|scope| {
-            for shadow in self.shadows {
-                let (tx, next, mutants) = (tx.clone(), &next, &mutants);
-                scope.spawn(move || {
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some((_, dir)) = mutants.get(index) else {
-                            return;
-                        };
-                        let start = Instant::now();
-                        let finding = self.judge_mutant(shadow, solution, dir, graded);
-                        if tx.send((index, finding, start.elapsed())).is_err() {
-                            return;
-                        }
-                    }
-                });
-            }
-            drop(tx);
-            let mut done = BTreeMap::new();
-            let mut printed = 0;
-            for (index, finding, took) in rx {
-                done.insert(index, (finding, took));
-                while let Some((finding, took)) = done.remove(&printed) {
-                    let name = self.name(&format!("mutant `{}` is rejected", mutants[printed].0));
-                    list.record(&name, finding, took);
-                    printed += 1;
-                }
-            }
-        });
     }
+    Ok(found)
+}
 
-    /// Puts the mutant in `dir` over the solution in `shadow` and runs the graded tests until one
-    /// fails, one mode at a time, plain first: most mutants fall to a plain test, and then the
-    /// slower release build for loom is never needed.
-    fn judge_mutant(
-        &self,
-        shadow: &Shadow,
-        solution: &Path,
-        dir: &Path,
-        graded: &[GradedTest],
-    ) -> Finding {
-        let info = read_mutant(dir)?;
-        shadow.apply(self.lab, &[solution, dir]).map_err(err)?;
-        let lab_dir = shadow.lab_dir(self.lab);
-        for mode in self.modes() {
-            let suite = self
-                .build_modes(&shadow.root, &lab_dir, &[mode])
-                .map_err(|e| {
-                    format!("{e}\nthe mutant must compile: it models a mistake the tests catch")
-                })?;
-            for test in graded.iter().filter(|t| t.mode == mode) {
-                let run = suite.run(test).map_err(err)?;
-                if !run.verdict.passed() {
-                    return Ok(format!(
-                        "{} — by {}: {}",
-                        info.description,
-                        test.test,
-                        run.verdict.describe()
-                    ));
-                }
-            }
-        }
-        Err(format!(
-            "{}\nevery graded test passes with this bug in place",
-            info.description
-        ))
-    }
+fn dir_name(dir: &Path) -> String {
+    dir.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// The test binaries hold exactly the tests `lab.toml` grades, each built the way it says.
@@ -450,39 +845,6 @@ fn check_inventory(manifest: &Manifest, suite: &Suite) -> Result<(), String> {
     }
 }
 
-fn list_mutants(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut mutants = Vec::new();
-    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
-        let path = entry?.path();
-        if path.is_dir() {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            mutants.push((name, path));
-        }
-    }
-    mutants.sort();
-    Ok(mutants)
-}
-
-fn read_mutant(dir: &Path) -> Result<MutantInfo, String> {
-    let path = dir.join("mutant.toml");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let info: MutantInfo = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    if !dir.join("src").is_dir() {
-        return Err(format!(
-            "{} has no src/ to put over the solution",
-            dir.display()
-        ));
-    }
-    Ok(info)
-}
-
 fn book_links(workbook: &Workbook) -> Finding {
     let problems = book::check_links(&workbook.book_dir()).map_err(err)?;
     if problems.is_empty() {
@@ -490,6 +852,14 @@ fn book_links(workbook: &Workbook) -> Finding {
     } else {
         Err(problems.join("\n"))
     }
+}
+
+fn mdbook_version() -> String {
+    Command::new("mdbook")
+        .arg("--version")
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+        .unwrap_or_default()
 }
 
 fn mdbook_build(workbook: &Workbook, target_dir: &Path) -> Finding {
@@ -521,14 +891,6 @@ fn mdbook_build(workbook: &Workbook, target_dir: &Path) -> Finding {
     }
 }
 
-fn count_by_mode(graded: &[GradedTest]) -> String {
-    let loom = graded.iter().filter(|t| t.mode == Mode::Loom).count();
-    match loom {
-        0 => format!("{} tests", graded.len()),
-        _ => format!("{} tests, {loom} of them under loom", graded.len()),
-    }
-}
-
 /// libtest's `test result:` lines, added up, as "N tests".
 fn test_summary(stdout: &str) -> String {
     let passed: usize = stdout
@@ -537,13 +899,6 @@ fn test_summary(stdout: &str) -> String {
         .filter_map(|rest| rest.split(' ').next()?.parse::<usize>().ok())
         .sum();
     format!("{passed} tests")
-}
-
-fn indent(text: &str) -> String {
-    text.lines()
-        .map(|line| format!("  | {line}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn err(e: anyhow::Error) -> String {

@@ -1,41 +1,7 @@
-//! Exercise 2.3: a spin lock on an `AtomicBool`, with an RAII guard.
-
-use std::marker::PhantomData;
-use std::ops::{Deref, DerefMut};
-
-use crate::counter::Counter;
-use crate::sync::UnsafeCell;
-use crate::sync::atomic::{AtomicBool, Ordering};
+use crate::sync::atomic::Ordering;
 use crate::sync::hint;
 
-/// A lock that waits by spinning: a thread that finds it taken retries in a loop instead of
-/// going to sleep. It protects a `T` the way [`std::sync::Mutex`] does: the only way to the data
-/// is through the [`SpinLockGuard`] that [`lock`](SpinLock::lock) returns, and dropping the guard
-/// unlocks.
-#[derive(Debug)]
-pub struct SpinLock<T> {
-    /// `true` while some guard exists.
-    locked: AtomicBool,
-    data: UnsafeCell<T>,
-}
-
-// SAFETY: the lock lets one thread at a time reach `data`, so sharing a `SpinLock` between threads
-// only ever hands the `T` from one thread to another, which `T: Send` allows. (`T: Sync` is not
-// needed, since no two threads ever see the `T` at once. `std::sync::Mutex` has the same bound.)
-unsafe impl<T: Send> Sync for SpinLock<T> {}
-
 impl<T> SpinLock<T> {
-    pub fn new(value: T) -> Self {
-        SpinLock {
-            locked: AtomicBool::new(false),
-            data: UnsafeCell::new(value),
-        }
-    }
-
-    /// Takes the lock if it is free, without waiting: `None` if another guard exists.
-    ///
-    /// Taking the lock is an `Acquire` operation: everything the previous holder wrote before
-    /// unlocking is visible to the new holder.
     pub fn try_lock(&self) -> Option<SpinLockGuard<'_, T>> {
         self.locked
             .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
@@ -44,7 +10,6 @@ impl<T> SpinLock<T> {
         Some(unsafe { self.guard() })
     }
 
-    /// Takes the lock, spinning until it is free.
     pub fn lock(&self) -> SpinLockGuard<'_, T> {
         loop {
             if let Some(guard) = self.try_lock() {
@@ -57,37 +22,9 @@ impl<T> SpinLock<T> {
             }
         }
     }
-
-    /// Consumes the lock and returns the data. Owning the lock means no guard can exist.
-    pub fn into_inner(self) -> T {
-        self.data.into_inner()
-    }
-
-    /// Makes the guard for a lock this thread has just taken.
-    ///
-    /// # Safety
-    ///
-    /// The caller must have just set `locked` from `false` to `true` itself, with `Acquire`
-    /// ordering, and must hand the guard out: the guard is what unlocks.
-    unsafe fn guard(&self) -> SpinLockGuard<'_, T> {
-        SpinLockGuard {
-            lock: self,
-            _not_shared: PhantomData,
-        }
-    }
-}
-
-/// Proof that the current thread holds a [`SpinLock`]; it derefs to the data and unlocks when
-/// dropped.
-#[derive(Debug)]
-pub struct SpinLockGuard<'a, T> {
-    lock: &'a SpinLock<T>,
-    /// The guard gives `&mut T`, so it is `Send` and `Sync` only when `&mut T` would be.
-    _not_shared: PhantomData<&'a mut T>,
 }
 
 impl<T> SpinLockGuard<'_, T> {
-    /// Unlocks now; the same as dropping the guard.
     pub fn unlock(self) {
         // Dropping the guard is what unlocks, exactly once.
         drop(self);
@@ -95,38 +32,7 @@ impl<T> SpinLockGuard<'_, T> {
 }
 
 impl<T> Drop for SpinLockGuard<'_, T> {
-    /// Unlocks. `Release` makes every write made while holding the lock visible to the next
-    /// thread that takes it (with `Acquire`).
     fn drop(&mut self) {
         self.lock.locked.store(false, Ordering::Release);
-    }
-}
-
-impl<T> Deref for SpinLockGuard<'_, T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        // SAFETY: this guard holds the lock, so no other thread can reach the data until it is
-        // dropped, and the reference cannot outlive the guard.
-        self.lock.data.with(|data| unsafe { &*data })
-    }
-}
-
-impl<T> DerefMut for SpinLockGuard<'_, T> {
-    fn deref_mut(&mut self) -> &mut T {
-        // SAFETY: as in `deref`; and `&mut self` means there is no other reference through this
-        // guard.
-        self.lock.data.with_mut(|data| unsafe { &mut *data })
-    }
-}
-
-/// A spin lock around a plain `u64` is a counter too (the benchmarks compare it with the others).
-impl Counter for SpinLock<u64> {
-    fn increment(&self) {
-        *self.lock() += 1;
-    }
-
-    fn get(&self) -> u64 {
-        *self.lock()
     }
 }

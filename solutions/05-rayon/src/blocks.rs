@@ -1,25 +1,5 @@
-//! Exercise 5.4: work on fixed-size blocks of a slice with `par_chunks`.
-
 use rayon::prelude::*;
 
-/// The Adler-32 checksum of `block` (the checksum of zlib).
-pub fn adler32(block: &[u8]) -> u32 {
-    const MOD: u32 = 65_521;
-    let (mut a, mut b) = (1_u32, 0_u32);
-    for &byte in block {
-        a = (a + u32::from(byte)) % MOD;
-        b = (b + a) % MOD;
-    }
-    (b << 16) | a
-}
-
-/// Splits `data` into blocks of `block_len` items (the last block is shorter when `block_len`
-/// does not divide `data.len()`), calls `f` on every block with a rayon parallel iterator, and
-/// returns the results in block order. An empty `data` has no blocks.
-///
-/// # Panics
-///
-/// If `block_len` is 0.
 pub fn map_blocks<T, R, F>(data: &[T], block_len: usize, f: F) -> Vec<R>
 where
     T: Sync,
@@ -30,12 +10,6 @@ where
     data.par_chunks(block_len).map(f).collect()
 }
 
-/// The [`adler32`] checksum of every block of `data`, as [`map_blocks`] splits it, in block
-/// order.
-///
-/// # Panics
-///
-/// If `block_len` is 0.
 pub fn block_checksums(data: &[u8], block_len: usize) -> Vec<u32> {
     map_blocks(data, block_len, adler32)
 }

@@ -1,16 +1,3 @@
-//! Exercise 5.6: divide and conquer with `rayon::join`: a parallel merge sort.
-
-/// Slices of at most this many items are sorted sequentially by [`par_merge_sort`]: below
-/// this, splitting the work costs more than it saves.
-pub const CUTOFF: usize = 2048;
-
-/// Merges the sorted slices `left` and `right` into `out`, which must be exactly as long as
-/// both together. The merge is stable: an item of `left` that equals an item of `right` comes
-/// before it.
-///
-/// # Panics
-///
-/// If `out.len() != left.len() + right.len()`.
 pub fn merge<T: Ord + Copy>(left: &[T], right: &[T], out: &mut [T]) {
     assert_eq!(
         out.len(),
@@ -31,10 +18,6 @@ pub fn merge<T: Ord + Copy>(left: &[T], right: &[T], out: &mut [T]) {
     }
 }
 
-/// Sorts `items` (stably) with a merge sort that sorts the two halves in parallel with
-/// [`rayon::join`], recursively, on the current rayon pool. A slice of at most `cutoff` items
-/// (or of at most one item, when `cutoff` is 0) is sorted on the calling thread with
-/// `slice::sort`.
 pub fn par_merge_sort_with_cutoff<T>(items: &mut [T], cutoff: usize)
 where
     T: Ord + Copy + Send,
@@ -63,12 +46,4 @@ where
     }
     merge(&items[..mid], &items[mid..], buffer);
     items.copy_from_slice(buffer);
-}
-
-/// Sorts `items` stably with [`par_merge_sort_with_cutoff`] and the cutoff [`CUTOFF`].
-pub fn par_merge_sort<T>(items: &mut [T])
-where
-    T: Ord + Copy + Send,
-{
-    par_merge_sort_with_cutoff(items, CUTOFF);
 }

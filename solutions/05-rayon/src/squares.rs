@@ -1,38 +1,9 @@
-//! Exercise 5.1: the sum of squares with parallel iterators: map, filter and sum.
-
-use std::hint::black_box;
-
 use rayon::prelude::*;
 
-/// The square of `x`, widened to `u128` so that sums of many squares cannot overflow.
-///
-/// The [`black_box`] keeps the benchmarks honest: without it, the optimiser recognises
-/// `(0..n).map(square).sum()` and replaces the whole loop with the closed formula
-/// `(n-1)n(2n-1)/6`, so the "sequential" sum of ten million squares takes nanoseconds.
-pub fn square(x: u64) -> u128 {
-    let x = u128::from(black_box(x));
-    x * x
-}
-
-/// `0² + 1² + … + (n-1)²` on the calling thread: the reference the parallel version must match.
-pub fn sum_of_squares_sequential(n: u64) -> u128 {
-    (0..n).map(square).sum()
-}
-
-/// `0² + 1² + … + (n-1)²`, computed with a rayon parallel iterator over the range `0..n`, on
-/// the current rayon pool (the global one, unless called inside [`rayon::ThreadPool::install`]).
-///
-/// Equal to [`sum_of_squares_sequential`]`(n)`; 0 when `n == 0`.
 pub fn sum_of_squares(n: u64) -> u128 {
     (0..n).into_par_iter().map(square).sum()
 }
 
-/// The sum of the squares of the `numbers` for which `keep(number)` is true, computed with a
-/// rayon parallel iterator on the current rayon pool.
-///
-/// `keep` sees the numbers themselves, not their squares. It may be called from several threads
-/// at once (hence `Sync`), exactly once per number, in no particular order. 0 when no number is
-/// kept.
 pub fn sum_of_squares_where<F>(numbers: &[u64], keep: F) -> u128
 where
     F: Fn(u64) -> bool + Sync + Send,

@@ -1,38 +1,6 @@
-//! Exercise 5.2: a parallel `reduce` needs a true identity.
-
 use rayon::prelude::*;
 
-/// The count, smallest and largest of a set of readings.
-///
-/// [`Summary::empty`] summarises no readings at all; [`Summary::of`] one reading;
-/// [`Summary::combine`] two summaries of disjoint sets of readings. For a `Summary` with
-/// `count == 0`, `min` and `max` have no meaning: use [`Summary::range`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Summary {
-    pub count: usize,
-    pub min: i64,
-    pub max: i64,
-}
-
 impl Summary {
-    /// The summary of one reading.
-    pub fn of(reading: i64) -> Summary {
-        Summary {
-            count: 1,
-            min: reading,
-            max: reading,
-        }
-    }
-
-    /// `Some((min, max))`, or `None` if there were no readings.
-    pub fn range(&self) -> Option<(i64, i64)> {
-        (self.count > 0).then_some((self.min, self.max))
-    }
-}
-
-impl Summary {
-    /// The summary of no readings: the identity of [`Summary::combine`], so that for every
-    /// summary `s`, `Summary::empty().combine(s) == s` and `s.combine(Summary::empty()) == s`.
     pub fn empty() -> Summary {
         Summary {
             count: 0,
@@ -41,7 +9,6 @@ impl Summary {
         }
     }
 
-    /// The summary of the readings of `self` and of `other` together.
     pub fn combine(self, other: Summary) -> Summary {
         Summary {
             count: self.count + other.count,
@@ -51,8 +18,6 @@ impl Summary {
     }
 }
 
-/// The summary of `readings`, computed with a rayon parallel iterator: map every reading to
-/// [`Summary::of`] and `reduce` with [`Summary::empty`] and [`Summary::combine`].
 pub fn summarise(readings: &[i64]) -> Summary {
     readings
         .par_iter()

@@ -1,29 +1,13 @@
-//! Exercise 6.2: stream data through a child process, writing its stdin while reading its stdout.
-
-use std::io::{self, ErrorKind, Write};
-use std::process::{ChildStdin, Command, Stdio};
+use crate::run::check_status;
+use crate::run::program_name;
+use crate::run::spawn_error;
+use std::io;
+use std::io::ErrorKind;
+use std::io::Write;
+use std::process::ChildStdin;
+use std::process::Stdio;
 use std::thread;
 
-use crate::run::{RunError, check_status, program_name, spawn_error};
-
-// ANCHOR: pipe_through
-/// Runs `command` with `input` on its stdin, and returns everything it wrote to its stdout.
-///
-/// The child's stdin, stdout and stderr are pipes. `input` is written to stdin *while* stdout
-/// and stderr are read, so a child that writes as it reads (a filter, like `cat` or `gzip`)
-/// never waits for us with a full pipe while we wait for it: any input size works, also far
-/// more than a pipe holds. After the last byte of input, stdin is closed, so the child sees the
-/// end of its input. The child is always waited for (reaped) before this returns.
-///
-/// A child may exit without reading all its input. Writing to it then fails with
-/// [`std::io::ErrorKind::BrokenPipe`]; that is not an error of its own: the child's exit status
-/// says what happened.
-///
-/// # Errors
-///
-/// As [`run`](crate::run::run): [`RunError::NotFound`] or [`RunError::Io`] if the child could not
-/// be started (or writing its stdin failed other than with a broken pipe); [`RunError::Exited`]
-/// or [`RunError::Killed`] if it did not succeed.
 pub fn pipe_through(command: &mut Command, input: &[u8]) -> Result<Vec<u8>, RunError> {
     let program = program_name(command);
     let mut child = command
@@ -60,4 +44,3 @@ fn feed(mut stdin: ChildStdin, input: &[u8]) -> io::Result<()> {
         result => result,
     }
 }
-// ANCHOR_END: pipe_through

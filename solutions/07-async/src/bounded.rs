@@ -1,26 +1,9 @@
-//! Exercise 7.3: many requests at once, but never more than a limit.
-
-use std::net::SocketAddr;
+use crate::concurrent::collect_in_order;
+use crate::fetch::fetch;
 use std::sync::Arc;
-
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::concurrent::collect_in_order;
-use crate::fetch::fetch;
-use crate::http::FetchError;
-
-// ANCHOR: fetch_bounded
-/// Fetches every path with at most `limit` requests in flight at any moment, and returns the
-/// results in the order of `paths`.
-///
-/// A request is in flight from the moment it is sent until its answer has been read in full.
-/// As soon as one finishes, the next waiting path may start, so `limit` requests are in flight
-/// whenever at least `limit` are left.
-///
-/// # Panics
-///
-/// If `limit` is 0 (nothing could ever run); with the same payload if a task panics.
 pub async fn fetch_bounded(
     addr: SocketAddr,
     paths: &[&str],
@@ -43,4 +26,3 @@ pub async fn fetch_bounded(
     }
     collect_in_order(tasks, paths.len()).await
 }
-// ANCHOR_END: fetch_bounded

@@ -1,22 +1,6 @@
-//! Exercise 7.2: fetch many resources at once, as tasks in a `JoinSet`.
-
-use std::net::SocketAddr;
-
+use crate::fetch::fetch;
 use tokio::task::JoinSet;
 
-use crate::fetch::fetch;
-use crate::http::FetchError;
-
-// ANCHOR: fetch_all
-/// Fetches every path at the same time, each request in a task of its own, and returns the
-/// results in the order of `paths` (not the order in which the answers arrive).
-///
-/// All the requests are in flight together: a request is sent without waiting for any answer.
-/// No paths, no requests: the result is empty.
-///
-/// # Panics
-///
-/// With the same payload if a task panics.
 pub async fn fetch_all(addr: SocketAddr, paths: &[&str]) -> Vec<Result<String, FetchError>> {
     let mut tasks = JoinSet::new();
     for (index, path) in paths.iter().enumerate() {
@@ -25,7 +9,6 @@ pub async fn fetch_all(addr: SocketAddr, paths: &[&str]) -> Vec<Result<String, F
     }
     collect_in_order(tasks, paths.len()).await
 }
-// ANCHOR_END: fetch_all
 
 /// Waits for every task of `tasks`, each of which returns its index and its result, and puts the
 /// results in index order.

@@ -1,37 +1,6 @@
-//! Exercise 7.4: time limits per request and for a whole batch, and retrying with a pause.
-//!
-//! These functions take the fetch to run as an async closure, so that the tests can hand them a
-//! simulated fetch that only waits on Tokio's clock (and so runs on paused, virtual time), while a
-//! program hands them the real one: `async |path: &str| fetch(addr, path).await`.
+use tokio::time::sleep;
+use tokio::time::timeout;
 
-use std::fmt;
-use std::time::Duration;
-
-use tokio::time::{sleep, timeout};
-
-use crate::http::FetchError;
-
-/// The whole batch took longer than its time limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BatchTimedOut;
-
-impl fmt::Display for BatchTimedOut {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the batch did not finish within its time limit")
-    }
-}
-
-impl std::error::Error for BatchTimedOut {}
-
-// ANCHOR: fetch_each_within
-/// Fetches the paths one after another with `fetch`, giving each request at most `per_request`
-/// and the whole batch at most `whole_batch`.
-///
-/// - A request that takes longer than `per_request` is abandoned (its future dropped) and its
-///   result is `Err(FetchError::TimedOut)`; the batch goes on with the next path.
-/// - If the batch as a whole is not done after `whole_batch`, it stops right then, in the middle
-///   of a request if need be, and the result is `Err(BatchTimedOut)`.
-/// - Otherwise the result has one entry per path, in the order of `paths`.
 pub async fn fetch_each_within(
     paths: &[&str],
     mut fetch: impl AsyncFnMut(&str) -> Result<String, FetchError>,
@@ -50,18 +19,7 @@ pub async fn fetch_each_within(
     };
     timeout(whole_batch, batch).await.map_err(|_| BatchTimedOut)
 }
-// ANCHOR_END: fetch_each_within
 
-// ANCHOR: fetch_with_retry
-/// Calls `fetch(path)` until it succeeds, at most `attempts` times, and returns the first success
-/// or, if every attempt failed, the last error.
-///
-/// Between two attempts it pauses for `backoff` without blocking the thread, so other tasks run
-/// meanwhile; there is no pause after the last attempt.
-///
-/// # Panics
-///
-/// If `attempts` is 0.
 pub async fn fetch_with_retry(
     path: &str,
     mut fetch: impl AsyncFnMut(&str) -> Result<String, FetchError>,
@@ -81,4 +39,3 @@ pub async fn fetch_with_retry(
         }
     }
 }
-// ANCHOR_END: fetch_with_retry
