@@ -181,14 +181,18 @@ impl Sandbox {
         #[cfg(target_os = "linux")]
         // SAFETY: prctl with integer arguments only changes this process's own attributes.
         unsafe {
+            let zero = 0 as libc::c_ulong;
             // Orphans of a supervisor that died come to us, not to init, and are swept.
             libc::prctl(
                 libc::PR_SET_CHILD_SUBREAPER,
                 1 as libc::c_ulong,
-                0 as libc::c_ulong,
-                0 as libc::c_ulong,
-                0 as libc::c_ulong,
+                zero,
+                zero,
+                zero,
             );
+            // A test running as our own user cannot trace us, read our memory or environment
+            // through /proc, or open our file descriptors.
+            libc::prctl(libc::PR_SET_DUMPABLE, zero, zero, zero, zero);
         }
         let mut sandbox = Sandbox {
             supervisor: own_program(),

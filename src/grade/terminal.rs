@@ -17,31 +17,8 @@ pub fn render(report: &Report) -> String {
             lab.score,
             lab.max_score
         );
-        for t in &lab.tampering {
-            out += &format!("  TAMPERED  {}\n", v(&t.to_string()));
-        }
-        if let Some(why) = &lab.not_graded {
-            out += &format!(
-                "  NOT GRADED  {}\n",
-                v(why.lines().next().unwrap_or_default())
-            );
-        }
-        if let Some(why) = &lab.zeroed {
-            out += &format!("  ZEROED  {}\n", v(why));
-        }
-        for hit in &lab.review {
-            let mark = if lab.zeroed.is_some() {
-                "DISALLOWED"
-            } else {
-                "NEEDS REVIEW"
-            };
-            out += &format!("  {mark}  {}\n", v(&hit.to_string()));
-        }
-        if let Some(why) = &lab.review_incomplete {
-            out += &format!(
-                "  NEEDS REVIEW  the review of src/ is incomplete: {}\n",
-                v(why)
-            );
+        for line in lab_lines(lab) {
+            out += &format!("  {line}\n");
         }
         for ex in &lab.exercises {
             let mark = if ex.score == ex.max_score {
@@ -65,23 +42,9 @@ pub fn render(report: &Report) -> String {
         }
         out.push('\n');
     }
-    for ignored in &report.ignored {
-        out += &format!("IGNORED  {}: {}\n", v(&ignored.path), v(&ignored.why));
-    }
-    for incident in &report.incidents {
-        let mark = if incident.voids { "VOIDS" } else { "NOTE" };
-        out += &format!("{mark}  {}\n", v(&incident.to_string()));
-    }
-    out += &format!("Integrity: {}\n", v(&report.integrity));
-    out += &format!("Sandbox: {}\n", v(&report.sandbox.mechanism));
-    for why in &report.advisory {
-        out += &format!("ADVISORY: {}\n", v(why));
-    }
-    if let Some(why) = &report.void {
-        out += &format!("VOID: {}\n", v(why));
-    }
-    if report.needs_review {
-        out += "NEEDS REVIEW: a person should look at the flagged labs before this grade counts\n";
+    for line in standing_lines(report) {
+        out += &line;
+        out.push('\n');
     }
     out += &format!(
         "Score: {}/{} ({:.0}%)\n",
@@ -115,6 +78,80 @@ pub fn visible_line(text: &str) -> String {
         }
     }
     out
+}
+
+/// `text` as lines that are safe to print: like [`visible_line`], but line breaks stay.
+pub fn visible_block(text: &str) -> String {
+    text.split('\n')
+        .map(visible_line)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The report's sandbox, advisory, void, review, ignored files and incidents, as lines for
+/// people (the terminal table's footer, Gradescope's overall output).
+pub fn standing_lines(report: &Report) -> Vec<String> {
+    let v = visible_line;
+    let mut lines = Vec::new();
+    for ignored in &report.ignored {
+        lines.push(format!(
+            "IGNORED  {}: {}",
+            v(&ignored.path),
+            v(&ignored.why)
+        ));
+    }
+    for incident in &report.incidents {
+        let mark = if incident.voids { "VOIDS" } else { "NOTE" };
+        lines.push(format!("{mark}  {}", v(&incident.to_string())));
+    }
+    lines.push(format!("Integrity: {}", v(&report.integrity)));
+    lines.push(format!("Sandbox: {}", v(&report.sandbox.mechanism)));
+    for why in &report.advisory {
+        lines.push(format!("ADVISORY: {}", v(why)));
+    }
+    if let Some(why) = &report.void {
+        lines.push(format!("VOID: {}", v(why)));
+    }
+    if report.needs_review {
+        lines.push(
+            "NEEDS REVIEW: a person should look at the flagged labs before this grade counts"
+                .into(),
+        );
+    }
+    lines
+}
+
+/// A lab's flags (tampering, not graded, zeroed, review hits), as lines.
+pub fn lab_lines(lab: &super::LabReport) -> Vec<String> {
+    let v = visible_line;
+    let mut lines = Vec::new();
+    for t in &lab.tampering {
+        lines.push(format!("TAMPERED  {}", v(&t.to_string())));
+    }
+    if let Some(why) = &lab.not_graded {
+        lines.push(format!(
+            "NOT GRADED  {}",
+            v(why.lines().next().unwrap_or_default())
+        ));
+    }
+    if let Some(why) = &lab.zeroed {
+        lines.push(format!("ZEROED  {}", v(why)));
+    }
+    for hit in &lab.review {
+        let mark = if lab.zeroed.is_some() {
+            "DISALLOWED"
+        } else {
+            "NEEDS REVIEW"
+        };
+        lines.push(format!("{mark}  {}", v(&hit.to_string())));
+    }
+    if let Some(why) = &lab.review_incomplete {
+        lines.push(format!(
+            "NEEDS REVIEW  the review of src/ is incomplete: {}",
+            v(why)
+        ));
+    }
+    lines
 }
 
 /// Unicode format characters that change how text around them is shown: bidirectional

@@ -284,7 +284,7 @@ fn copy_sources(submission: &Path, dest: &Path, ignored: &mut Vec<Ignored>) -> R
                 Ok(meta) if meta.is_dir() => {}
                 Ok(_) => {
                     ignored.push(Ignored {
-                        path: slash(&at.strip_prefix(submission).unwrap_or(&at).to_path_buf()),
+                        path: slash(at.strip_prefix(submission).unwrap_or(&at)),
                         why: "not a folder (a symbolic link?): the lab's src/ was not taken".into(),
                     });
                     real = false;
@@ -450,7 +450,7 @@ fn starter_lines(pristine: &Path) -> Result<BTreeMap<String, BTreeSet<String>>> 
                 if file.file_type().is_ok_and(|t| t.is_dir()) {
                     stack.push(path);
                 } else if let Ok(bytes) = integrity::read_regular(&path, MAX_SRC_FILE) {
-                    let rel = slash(&path.strip_prefix(pristine).unwrap_or(&path).to_path_buf());
+                    let rel = slash(path.strip_prefix(pristine).unwrap_or(&path));
                     let set = String::from_utf8_lossy(&bytes)
                         .lines()
                         .map(|l| l.trim().to_string())
@@ -527,6 +527,6 @@ fn scan_ignored(submission: &Path, ignored: &mut Vec<Ignored>) {
     ignored.dedup();
 }
 
-fn slash(path: &PathBuf) -> String {
+fn slash(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
