@@ -156,6 +156,8 @@ pub struct LabReport {
     pub on_disallowed: OnDisallowed,
     /// A person should look at this lab before the grade counts.
     pub needs_review: bool,
+    /// The resource limits its tests ran with.
+    pub limits: Limits,
     pub exercises: Vec<ExerciseReport>,
 }
 
@@ -462,16 +464,17 @@ pub(crate) fn grade_one(setup: &Setup, submission: &Path, names: &[String]) -> R
             folder: &p.lab.folder,
             package: &p.lab.package,
             grading: &p.manifest.grading,
+            loom: p.modes.contains(&Mode::Loom),
         })
         .collect();
     if !subjects.is_empty() {
         eprintln!("grading: reviewing src/ (cargo clippy)");
     }
     let mut reviews = review::review(&cargo, &copy.root, &subjects, &copy.starter, &review_dir);
-    let mut binaries = BTreeMap::new();
+    let mut binaries = Binaries::default();
     for p in &pending {
         for exe in p.suite.executables() {
-            binaries.insert(exe.to_path_buf(), crate::integrity::digest(exe));
+            binaries.record(exe);
         }
     }
     let fingerprint = || {
@@ -494,9 +497,8 @@ pub(crate) fn grade_one(setup: &Setup, submission: &Path, names: &[String]) -> R
         );
         let mut report = lab_report(&p.lab.folder, p.manifest, &p.modes, |test| {
             let name = test.test.to_string();
-            let expected = p.suite.executable(test).and_then(|exe| binaries.get(exe));
-            if let (Some(exe), Some(expected)) = (p.suite.executable(test), expected)
-                && crate::integrity::digest(exe) != *expected
+            if let Some(exe) = p.suite.executable(test)
+                && !binaries.unchanged(exe)
             {
                 incidents.push(Incident {
                     lab: Some(p.lab.folder.clone()),
@@ -779,6 +781,7 @@ fn lab_report(
         review_incomplete: None,
         on_disallowed: manifest.grading.on_disallowed,
         needs_review: false,
+        limits: limits_of(&manifest.grading),
         exercises,
     })
 }
@@ -860,6 +863,7 @@ fn not_graded(
         review_incomplete: None,
         on_disallowed: manifest.grading.on_disallowed,
         needs_review: false,
+        limits: limits_of(&manifest.grading),
         exercises,
     }
 }
@@ -879,6 +883,7 @@ fn unreadable(folder: &str, tampering: Vec<Tampering>, why: &str) -> LabReport {
         review_incomplete: None,
         on_disallowed: OnDisallowed::default(),
         needs_review: false,
+        limits: Limits::default(),
         exercises: Vec::new(),
     }
 }
@@ -1017,6 +1022,40 @@ pub(crate) fn key_for(submission: &Path) -> String {
     let mut hasher = std::hash::DefaultHasher::new();
     submission.hash(&mut hasher);
     format!("{name}-{:08x}", hasher.finish() as u32)
+}
+
+/// The test binaries' SHA-256, taken after the build, and the file each was taken of.
+#[derive(Default)]
+struct Binaries(BTreeMap<PathBuf, (String, Option<FileId>)>);
+
+/// What identifies a file's contents without reading it: a write, a replacement or a `touch`
+/// gives it a new change time, which no unprivileged process can set back.
+type FileId = (u64, u64, u64, i64, i64);
+
+fn file_id(path: &Path) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::symlink_metadata(path).ok()?;
+    Some((m.dev(), m.ino(), m.size(), m.ctime(), m.ctime_nsec()))
+}
+
+impl Binaries {
+    fn record(&mut self, exe: &Path) {
+        let id = file_id(exe);
+        self.0
+            .insert(exe.to_path_buf(), (crate::integrity::digest(exe), id));
+    }
+
+    /// Whether `exe` is still what was built: the same file, untouched since it was hashed, or
+    /// else a file with the same SHA-256 (hashing ~20 MB per test would add seconds to every
+    /// submission on a slow grader; the change time makes it unnecessary).
+    fn unchanged(&self, exe: &Path) -> bool {
+        match self.0.get(exe) {
+            Some((hash, id)) => {
+                (id.is_some() && file_id(exe) == *id) || crate::integrity::digest(exe) == *hash
+            }
+            None => true,
+        }
+    }
 }
 
 /// What the files of some trees are (inode, size, change time, mode): a file written, replaced,

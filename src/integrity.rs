@@ -43,10 +43,11 @@ pub const MAX_FILE: u64 = 4 << 20;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
     pub files: BTreeMap<String, String>,
-    /// The SHA-256 of every starter file in the labs' `src/` (`labs/NN-topic/src/...`): code the
-    /// student was given, which the grader's review of `src/` does not flag.
+    /// For every starter file in the labs' `src/` (`labs/NN-topic/src/...`), the hashes of its
+    /// lines ([`line_hash`]): code the student was given, which the grader's review of `src/`
+    /// does not flag.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub starter: BTreeMap<String, String>,
+    pub starter: BTreeMap<String, Vec<String>>,
 }
 
 /// One protected file that is not as it was released.
@@ -90,7 +91,7 @@ impl Record {
         })
     }
 
-    /// Adds the hashes of the starter files under every `labs/*/src/` of `root`.
+    /// Adds the line hashes of the starter files under every `labs/*/src/` of `root`.
     pub fn with_starter(mut self, root: &Path) -> Result<Record> {
         let labs = root.join("labs");
         if labs.is_dir() {
@@ -103,7 +104,14 @@ impl Record {
                 let mut found = Vec::new();
                 walk(root, &src, &mut found)?;
                 for path in found {
-                    self.starter.insert(path.clone(), digest(&root.join(&path)));
+                    let Ok(bytes) = read_regular(&root.join(&path), MAX_FILE) else {
+                        continue;
+                    };
+                    let lines: std::collections::BTreeSet<String> = String::from_utf8_lossy(&bytes)
+                        .lines()
+                        .filter_map(line_hash)
+                        .collect();
+                    self.starter.insert(path, lines.into_iter().collect());
                 }
             }
         }
@@ -220,6 +228,12 @@ fn walk(root: &Path, rel: &Path, found: &mut Vec<String>) -> Result<()> {
         found.push(text.replace('\\', "/"));
     }
     Ok(())
+}
+
+/// A short hash of a source line, ignoring its indentation; `None` for a blank line.
+pub fn line_hash(line: &str) -> Option<String> {
+    let line = line.trim();
+    (!line.is_empty()).then(|| hex(&Sha256::digest(line.as_bytes())[..8]))
 }
 
 pub fn hex(bytes: &[u8]) -> String {

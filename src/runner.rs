@@ -389,7 +389,9 @@ fn signal_name(signal: i32) -> String {
         libc::SIGBUS => "SIGBUS (invalid memory access)",
         libc::SIGILL => "SIGILL (illegal instruction)",
         libc::SIGFPE => "SIGFPE (arithmetic fault)",
-        libc::SIGKILL => "SIGKILL",
+        libc::SIGKILL => "SIGKILL (killed from outside, or out of memory)",
+        libc::SIGXFSZ => "SIGXFSZ (a file grew past the lab's file size limit)",
+        libc::SIGXCPU => "SIGXCPU (past the CPU time limit)",
         libc::SIGTERM => "SIGTERM",
         _ => return format!("killed by signal {signal}"),
     };

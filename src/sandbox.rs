@@ -45,8 +45,10 @@ use self::supervisor::{Job, Rlimits};
 /// Resource limits of one test run (`[grading]` in `lab.toml` overrides them per lab).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
-    /// Address space of each process (`RLIMIT_AS`), and of the whole run where a cgroup with the
-    /// memory controller is available (`memory.max`), in MiB.
+    /// The memory each test process may allocate (`RLIMIT_DATA`: heap, anonymous mappings,
+    /// thread stacks), and the whole run where a cgroup with the memory controller is available
+    /// (`memory.max`), in MiB. Not the address space: glibc reserves 64 MiB of it per thread
+    /// arena, so a limit on that fails correct multi-threaded code long before it uses memory.
     pub memory_mb: u64,
     /// Processes and threads the run may have at once (`RLIMIT_NPROC`, `pids.max`).
     pub processes: u64,
@@ -58,9 +60,14 @@ pub struct Limits {
 }
 
 impl Default for Limits {
+    /// 4 GiB of memory, or half of what this machine (or container) has when that is less;
+    /// 512 processes and threads; files up to 256 MiB.
     fn default() -> Limits {
+        static MEMORY: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+        let memory_mb = *MEMORY
+            .get_or_init(|| machine_memory_mb().map_or(4096, |total| (total / 2).clamp(256, 4096)));
         Limits {
-            memory_mb: 4096,
+            memory_mb,
             processes: 512,
             file_size_mb: 256,
             cpu_secs: None,
@@ -68,11 +75,46 @@ impl Default for Limits {
     }
 }
 
+/// The memory this process may use, in MiB: the least of the machine's, and its cgroup's
+/// limit (a container's).
+fn machine_memory_mb() -> Option<u64> {
+    let mut limits = Vec::new();
+    if let Ok(info) = std::fs::read_to_string("/proc/meminfo")
+        && let Some(kib) = info
+            .lines()
+            .find_map(|l| l.strip_prefix("MemTotal:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    {
+        limits.push(kib / 1024);
+    }
+    let cgroups = std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
+    for line in cgroups.lines() {
+        let mut parts = line.splitn(3, ':');
+        let (_, controllers, path) = (parts.next(), parts.next(), parts.next());
+        let (Some(controllers), Some(path)) = (controllers, path) else {
+            continue;
+        };
+        let file = match controllers {
+            "" => format!("/sys/fs/cgroup{path}/memory.max"),
+            c if c.split(',').any(|c| c == "memory") => {
+                format!("/sys/fs/cgroup/memory{path}/memory.limit_in_bytes")
+            }
+            _ => continue,
+        };
+        if let Ok(text) = std::fs::read_to_string(file)
+            && let Ok(bytes) = text.trim().parse::<u64>()
+        {
+            limits.push(bytes >> 20);
+        }
+    }
+    limits.into_iter().filter(|&mb| mb > 0).min()
+}
+
 impl std::fmt::Display for Limits {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} MiB of memory, {} processes, files up to {} MiB, ",
+            "{} MiB of memory per process, {} processes, files up to {} MiB, ",
             self.memory_mb, self.processes, self.file_size_mb
         )?;
         match self.cpu_secs {
@@ -334,7 +376,7 @@ impl Sandbox {
                 .collect(),
             limit_ms: spec.limit.as_millis() as u64,
             rlimits: Rlimits {
-                address_space: limits.memory_mb << 20,
+                memory: limits.memory_mb << 20,
                 processes,
                 file_size: limits.file_size_mb << 20,
                 cpu_secs: limits.cpu_secs.unwrap_or(spec.limit.as_secs() * cores + 10),
@@ -546,7 +588,9 @@ fn mechanism(user: Option<(u32, u32)>, cgroups: Option<&Cgroups>, limits: &Limit
     } else {
         parts.push("a supervisor per test that kills the test's session".into());
     }
-    parts.push(format!("rlimits ({limits})"));
+    parts.push(format!(
+        "rlimits (by default {limits}; lab.toml may set others)"
+    ));
     parts.push(
         "a clean environment (PATH, HOME and TMPDIR in a private folder, LANG, RUST_BACKTRACE)"
             .into(),

@@ -620,7 +620,7 @@ fn attack_1_without_root_the_supervisor_kills_setsid_daemons() {
         "cwd": "/",
         "env": [["PATH", "/usr/bin:/bin"]],
         "limit_ms": 20000,
-        "rlimits": {"address_space": 1u64 << 32, "processes": 100000, "file_size": 1u64 << 30, "cpu_secs": 60},
+        "rlimits": {"memory": 1u64 << 32, "processes": 100000, "file_size": 1u64 << 30, "cpu_secs": 60},
         "user": null,
         "cgroup": null
     })
@@ -1057,4 +1057,27 @@ fn a_batch_of_three_submissions_grades_into_one_csv() {
             );
         }
     }
+}
+
+#[test]
+fn limits_bound_memory_threads_and_file_size() {
+    let attack = Attack::new("limits", "limits.rs");
+    let graded = attack.grade(Path::new(env!("CARGO_BIN_EXE_workbook")), &[], &[]);
+    let (adds, doubles, triples) = (
+        graded.test("adds"),
+        graded.test("doubles"),
+        graded.test("triples"),
+    );
+    assert_eq!(adds["status"], "crashed", "{adds:#}");
+    assert_eq!(doubles["status"], "failed", "{doubles:#}");
+    assert!(
+        doubles["reason"].as_str().unwrap().contains("spawn"),
+        "{doubles:#}"
+    );
+    assert_eq!(triples["status"], "crashed", "{triples:#}");
+    assert!(
+        triples["reason"].as_str().unwrap().contains("SIGXFSZ"),
+        "{triples:#}"
+    );
+    assert_eq!(graded.lab()["limits"]["memory_mb"], 256);
 }

@@ -167,11 +167,14 @@ fn clippy_toml(rules: &[(Kind, String, String)]) -> String {
     )
 }
 
-/// A lab to review: its folder, its package, and its `[grading]` settings.
+/// A lab to review: its folder, its package, its `[grading]` settings, and whether its tests
+/// are also built with the loom feature in release (then clippy sees that build too: code under
+/// `cfg(feature = "loom")` or `cfg(not(debug_assertions))` runs there).
 pub struct Subject<'a> {
     pub folder: &'a str,
     pub package: &'a str,
     pub grading: &'a Grading,
+    pub loom: bool,
 }
 
 /// Reviews the labs' `src/` in the grading copy at `workspace`; `conf_dir` is a folder of the
@@ -200,7 +203,13 @@ pub fn review(
         let outcome = std::fs::create_dir_all(&dir)
             .and_then(|()| std::fs::write(dir.join("clippy.toml"), config))
             .map_err(anyhow::Error::from)
-            .and_then(|()| run_clippy(cargo, workspace, group, &dir));
+            .and_then(|()| run_clippy(cargo, workspace, group, &dir, false))
+            .and_then(|mut found| {
+                if group.iter().any(|l| l.loom) {
+                    found.extend(run_clippy(cargo, workspace, group, &dir, true)?);
+                }
+                Ok(found)
+            });
         match outcome {
             Ok(messages) => {
                 for (file, line, what, why) in messages {
@@ -248,25 +257,21 @@ fn is_given(workspace: &Path, starter: &Starter, hit: &Hit) -> bool {
     let Ok(bytes) = crate::integrity::read_regular(&workspace.join(&hit.file), 4 << 20) else {
         return false;
     };
-    let hash = crate::integrity::hex(&sha2::Digest::finalize(
-        <sha2::Sha256 as sha2::Digest>::new_with_prefix(&bytes),
-    ));
-    if starter.file_is_given(&hit.file, &hash) {
-        return true;
-    }
-    let text = String::from_utf8_lossy(&bytes);
-    text.lines()
+    String::from_utf8_lossy(&bytes)
+        .lines()
         .nth(hit.line.saturating_sub(1) as usize)
         .is_some_and(|line| starter.given(&hit.file, line))
 }
 
-/// Runs clippy with the rules in `conf_dir` over the libraries and binaries of `labs`; returns
-/// (file, line, what, why) per disallowed use.
+/// Runs clippy with the rules in `conf_dir` over the libraries and binaries of `labs` (with
+/// `loom`: of the labs with loom tests, built as those are, `--release --features loom`);
+/// returns (file, line, what, why) per disallowed use.
 fn run_clippy(
     cargo: &Cargo,
     workspace: &Path,
     labs: &[&Subject<'_>],
     conf_dir: &Path,
+    loom: bool,
 ) -> anyhow::Result<Vec<(String, u32, String, String)>> {
     let mut args = vec![
         "clippy",
@@ -276,8 +281,17 @@ fn run_clippy(
         "--message-format",
         "json",
     ];
-    for lab in labs {
+    let features: Vec<String> = labs
+        .iter()
+        .filter(|l| l.loom)
+        .map(|l| format!("{}/{}", l.package, crate::cargo::LOOM_FEATURE))
+        .collect();
+    let features = features.join(",");
+    for lab in labs.iter().filter(|l| !loom || l.loom) {
         args.extend(["-p", lab.package]);
+    }
+    if loom {
+        args.extend(["--release", "--features", features.as_str()]);
     }
     args.extend([
         "--",
@@ -384,6 +398,11 @@ pub fn scan(file: &str, text: &str) -> Vec<Hit> {
                 "link" if i > 0 && line[..at].trim_end().ends_with('[') => {
                     ("#[link]", "links a native library")
                 }
+                // `#[path = "/elsewhere.rs"] mod m;` compiles a file from outside src/.
+                "path" if line[..at].trim_end().ends_with('[') && rest.starts_with('=') => (
+                    "#[path]",
+                    "compiles a source file named by path, possibly from outside src/",
+                ),
                 _ => continue,
             };
             hits.push(Hit {

@@ -46,8 +46,7 @@ pub struct GradingCopy {
     /// How the protected files were checked, in one sentence.
     pub integrity: String,
     pub ignored: Vec<Ignored>,
-    /// Given code, for the review of `src/`: the starter's files (with `--pristine`), or their
-    /// hashes (from the record).
+    /// Given code, for the review of `src/`.
     pub starter: Starter,
     /// Whether anything can be built: not when a workspace file was changed and there is no
     /// pristine copy to take it from.
@@ -63,29 +62,21 @@ pub struct LeftOut {
     pub manifest: Result<Manifest, String>,
 }
 
-/// What the student was given in the labs' `src/`.
+/// What the student was given in the labs' `src/`: `labs/NN-topic/src/...` → the hashes of the
+/// starter file's lines (see `integrity::line_hash`), from the pristine copy or the record.
 #[derive(Debug, Default)]
 pub struct Starter {
-    /// `labs/NN-topic/src/...` → the starter file's lines.
     pub lines: BTreeMap<String, BTreeSet<String>>,
-    /// `labs/NN-topic/src/...` → the starter file's SHA-256.
-    pub hashes: BTreeMap<String, String>,
 }
 
 impl Starter {
-    /// Whether a line with `text` in the submission's file `path` is code the student was given:
-    /// (with a pristine copy) the starter's file has the same line.
+    /// Whether a line with `text` in the submission's file `path` is code the student was given.
     pub fn given(&self, path: &str, text: &str) -> bool {
-        let trimmed = text.trim();
-        self.lines
-            .get(path)
-            .is_some_and(|lines| lines.contains(trimmed))
-    }
-
-    /// Whether the submission's file `path`, whose SHA-256 is `hash`, is the starter's file
-    /// (from the record's hashes).
-    pub fn file_is_given(&self, path: &str, hash: &str) -> bool {
-        self.hashes.get(path).is_some_and(|h| h == hash)
+        integrity::line_hash(text).is_some_and(|hash| {
+            self.lines
+                .get(path)
+                .is_some_and(|lines| lines.contains(&hash))
+        })
     }
 }
 
@@ -155,7 +146,11 @@ pub fn create(
                     integrity::MAX_FILE,
                 )?;
             }
-            starter.hashes = record.starter.clone();
+            starter.lines = record
+                .starter
+                .iter()
+                .map(|(path, lines)| (path.clone(), lines.iter().cloned().collect()))
+                .collect();
         }
         (None, None) => {
             for path in integrity::protected_files(submission)? {
@@ -431,7 +426,7 @@ pub fn version_for(submission: &Path) -> String {
     format!("0.0.0-grade-{:08x}", hasher.finish() as u32)
 }
 
-/// The starter's lines of every `labs/*/src` file of the pristine copy.
+/// The starter's line hashes of every `labs/*/src` file of the pristine copy.
 fn starter_lines(pristine: &Path) -> Result<BTreeMap<String, BTreeSet<String>>> {
     let mut lines = BTreeMap::new();
     let labs = pristine.join("labs");
@@ -453,8 +448,7 @@ fn starter_lines(pristine: &Path) -> Result<BTreeMap<String, BTreeSet<String>>> 
                     let rel = slash(path.strip_prefix(pristine).unwrap_or(&path));
                     let set = String::from_utf8_lossy(&bytes)
                         .lines()
-                        .map(|l| l.trim().to_string())
-                        .filter(|l| !l.is_empty())
+                        .filter_map(integrity::line_hash)
                         .collect();
                     lines.insert(rel, set);
                 }

@@ -3,8 +3,8 @@
 //! once, and with the memory and pids controllers delegated, `memory.max` and `pids.max` bound
 //! the whole run rather than each process.
 //!
-//! The grader makes one folder of its own under its current cgroup, `cargo-lab-<pid>`, with a
-//! child `run-<n>` per test run. Nothing else on the machine is touched: when the controllers are
+//! The grader makes one folder of its own under its current cgroup, `cargo-lab-<pid>-<n>` (one per
+//! sandbox), with a child `run-<n>` per test run. Nothing else on the machine is touched: when the controllers are
 //! not already enabled for our cgroup's children, the runs get `cgroup.kill` only.
 
 use std::path::{Path, PathBuf};
@@ -43,7 +43,9 @@ impl Cgroups {
             })
             .ok_or("this process is in no cgroup v2")?;
         let base = mount.join(own.trim_start_matches('/'));
-        let dir = base.join(format!("cargo-lab-{}", std::process::id()));
+        static COUNT: AtomicU64 = AtomicU64::new(0);
+        let n = COUNT.fetch_add(1, Ordering::Relaxed);
+        let dir = base.join(format!("cargo-lab-{}-{n}", std::process::id()));
         std::fs::create_dir(&dir)
             .map_err(|e| format!("cannot create a cgroup under {}: {e}", base.display()))?;
         if !dir.join("cgroup.procs").is_file() {

@@ -52,7 +52,8 @@ pub struct Job {
 /// Resource limits (`setrlimit`) of the test process, inherited by everything it starts.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct Rlimits {
-    pub address_space: u64,
+    /// `RLIMIT_DATA`, in bytes.
+    pub memory: u64,
     /// Processes and threads of the test's user (`RLIMIT_NPROC` counts the whole user).
     pub processes: u64,
     pub file_size: u64,
@@ -272,7 +273,7 @@ impl ChildSetup {
         unsafe {
             check(libc::setsid())?;
             let limits = [
-                (libc::RLIMIT_AS, self.rlimits.address_space),
+                (libc::RLIMIT_DATA, self.rlimits.memory),
                 (libc::RLIMIT_NPROC, self.rlimits.processes),
                 (libc::RLIMIT_FSIZE, self.rlimits.file_size),
                 (libc::RLIMIT_CPU, self.rlimits.cpu_secs),
