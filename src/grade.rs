@@ -357,7 +357,11 @@ pub(crate) fn grade_one(setup: &Setup, submission: &Path, names: &[String]) -> R
         &copy_dir,
         &workspace::version_for(&submission),
     )?;
-    let sandbox = Arc::new(Sandbox::for_submission(&runs_dir, &Limits::default())?);
+    let sandbox = Arc::new(Sandbox::for_submission(
+        &runs_dir,
+        &Limits::default(),
+        &[&setup.target_dir, &copy.root],
+    )?);
     let mut advisory = Vec::new();
     if let Some(why) = &sandbox.summary().advisory {
         advisory.push(why.clone());

@@ -216,9 +216,14 @@ impl Sandbox {
     }
 
     /// The sandbox for one submission's tests, with scratch folders under `scratch_root` (a
-    /// folder of the grader's, created here). As root, the tests get a fresh uid; otherwise they
-    /// run as the grader's user and the summary says the grade is advisory.
-    pub fn for_submission(scratch_root: &Path, limits: &Limits) -> Result<Sandbox> {
+    /// folder of the grader's, created here). As root, the tests get a fresh uid, provided they
+    /// can reach every folder in `reach` (the build folder, the grading copy); otherwise they run
+    /// as the grader's user and the summary says the grade is advisory, and why.
+    pub fn for_submission(
+        scratch_root: &Path,
+        limits: &Limits,
+        reach: &[&Path],
+    ) -> Result<Sandbox> {
         make_private_dir(scratch_root, 0o711)?;
         #[cfg(target_os = "linux")]
         // SAFETY: prctl with integer arguments only changes this process's own attributes.
@@ -264,6 +269,18 @@ impl Sandbox {
             Some(format!(
                 "the tests ran as the grader's own user ({SAME_USER_VAR}=same-user), as on a \
                  machine without root: they could write what the grader can"
+            ))
+        } else if let Some(closed) = reach
+            .iter()
+            .chain([&scratch_root])
+            .find_map(|p| closed_to_others(p))
+        {
+            Some(format!(
+                "the tests ran as the grader's own user (root): another user could not enter {} \
+                 (mode {:o}), above the build or work folder. Give CARGO_TARGET_DIR and \
+                 --work-dir outside it, for tests that run as a user of their own",
+                closed.0.display(),
+                closed.1
             ))
         } else {
             match sandbox.pick_user() {
@@ -709,6 +726,21 @@ fn own_program() -> PathBuf {
     }
 }
 
+/// The first folder on the way to `path` (itself included) that other users may not enter, with
+/// its mode.
+fn closed_to_others(path: &Path) -> Option<(PathBuf, u32)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut at = PathBuf::new();
+    for part in path.components() {
+        at.push(part);
+        let meta = std::fs::metadata(&at).ok()?;
+        if meta.is_dir() && meta.mode() & 0o001 == 0 {
+            return Some((at, meta.mode() & 0o7777));
+        }
+    }
+    None
+}
+
 /// Creates `dir` (and its parents) and gives it `mode`.
 pub fn make_private_dir(dir: &Path, mode: u32) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -761,4 +793,29 @@ fn capture<R: Read + Send + 'static>(mut pipe: R, cap: usize) -> mpsc::Receiver<
         let _ = tx.send(String::from_utf8_lossy(&head).into_owned());
     });
     rx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_others_cannot_enter_is_found() {
+        use std::os::unix::fs::PermissionsExt;
+        let base = std::env::temp_dir().join(format!("cargo-lab-closed-{}", std::process::id()));
+        let inner = base.join("inner");
+        std::fs::create_dir_all(&inner).unwrap();
+        std::fs::set_permissions(&base, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(closed_to_others(&inner), None);
+        std::fs::set_permissions(&base, std::fs::Permissions::from_mode(0o700)).unwrap();
+        assert_eq!(closed_to_others(&inner), Some((base.clone(), 0o700)));
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn id_maps_are_read() {
+        assert!(mapped(&[(0, 65536)], 65534));
+        assert!(!mapped(&[(0, 65536)], 1_818_300_000));
+        assert!(mapped(&[(0, u64::from(u32::MAX))], 1_818_300_000));
+    }
 }
