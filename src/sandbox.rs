@@ -172,6 +172,10 @@ pub struct Sandbox {
     supervisor: PathBuf,
     user: Option<(u32, u32)>,
     cgroups: Option<Cgroups>,
+    /// Each test gets a network namespace with loopback only (as root, where allowed).
+    private_network: bool,
+    /// Why the network is not private, when the grader tried.
+    network_note: Option<String>,
     /// Where each run's scratch folder goes; `None`: the system's temporary folder.
     scratch_root: Option<PathBuf>,
     /// Nothing but the sandbox starts processes while tests run, so every descendant of the
@@ -199,7 +203,7 @@ impl Sandbox {
     pub fn for_own_code() -> Sandbox {
         let cgroups = Cgroups::create().ok();
         let summary = Summary {
-            mechanism: mechanism(None, cgroups.as_ref(), &Limits::default()),
+            mechanism: mechanism(None, cgroups.as_ref(), &Limits::default(), None),
             isolated: false,
             advisory: Some("the tests ran as the caller's own user".into()),
             uid: None,
@@ -208,6 +212,8 @@ impl Sandbox {
             supervisor: own_program(),
             user: None,
             cgroups,
+            private_network: false,
+            network_note: None,
             scratch_root: None,
             exclusive: false,
             next: AtomicU64::new(0),
@@ -245,6 +251,8 @@ impl Sandbox {
             supervisor: own_program(),
             user: None,
             cgroups: Cgroups::create().ok(),
+            private_network: false,
+            network_note: None,
             scratch_root: Some(scratch_root.to_path_buf()),
             exclusive: true,
             next: AtomicU64::new(0),
@@ -284,15 +292,32 @@ impl Sandbox {
             ))
         } else {
             match sandbox.pick_user() {
-                Ok(()) => None,
+                Ok(()) => {
+                    sandbox.private_network = true;
+                    if let Err(e) = sandbox.probe() {
+                        sandbox.private_network = false;
+                        sandbox.network_note = Some(format!("{e:#}"));
+                    }
+                    None
+                }
                 Err(why) => Some(format!(
                     "no unprivileged user could be used for the tests ({why}), so they ran as \
                      root and could write anything"
                 )),
             }
         };
+        let network = if sandbox.private_network {
+            Some(Ok(()))
+        } else {
+            sandbox.network_note.clone().map(Err)
+        };
         sandbox.summary = Summary {
-            mechanism: mechanism(sandbox.user, sandbox.cgroups.as_ref(), limits),
+            mechanism: mechanism(
+                sandbox.user,
+                sandbox.cgroups.as_ref(),
+                limits,
+                network.as_ref(),
+            ),
             isolated: advisory.is_none(),
             advisory,
             uid: sandbox.user.map(|(uid, _)| uid),
@@ -400,6 +425,7 @@ impl Sandbox {
             },
             user: self.user,
             cgroup: group.as_ref().map(|g| g.dir.clone()),
+            private_network: self.private_network,
         };
         let (out_r, out_w) = std::io::pipe()?;
         let (err_r, err_w) = std::io::pipe()?;
@@ -576,8 +602,14 @@ pub struct RunSpec<'a> {
     pub env: &'a [(&'a str, &'a str)],
 }
 
-/// The mechanisms in one sentence.
-fn mechanism(user: Option<(u32, u32)>, cgroups: Option<&Cgroups>, limits: &Limits) -> String {
+/// The mechanisms in one sentence. `network`: whether each test has a network of its own (`None`:
+/// not tried, as without root).
+fn mechanism(
+    user: Option<(u32, u32)>,
+    cgroups: Option<&Cgroups>,
+    limits: &Limits,
+    network: Option<&Result<(), String>>,
+) -> String {
     let mut parts = Vec::new();
     match user {
         Some((uid, _)) if uid == NOBODY => parts.push(format!(
@@ -604,6 +636,13 @@ fn mechanism(user: Option<(u32, u32)>, cgroups: Option<&Cgroups>, limits: &Limit
         );
     } else {
         parts.push("a supervisor per test that kills the test's session".into());
+    }
+    match network {
+        Some(Ok(())) => parts.push(
+            "a network namespace per test with loopback only (nothing leaves the machine)".into(),
+        ),
+        Some(Err(why)) => parts.push(format!("the network is not isolated ({why})")),
+        None => parts.push("the network is not isolated (that needs root)".into()),
     }
     parts.push(format!(
         "rlimits (by default {limits}; lab.toml may set others)"

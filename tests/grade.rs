@@ -649,7 +649,8 @@ fn attack_1_without_root_the_supervisor_kills_setsid_daemons() {
         "limit_ms": 20000,
         "rlimits": {"memory": 1u64 << 32, "processes": 100000, "file_size": 1u64 << 30, "cpu_secs": 60},
         "user": null,
-        "cgroup": null
+        "cgroup": null,
+        "private_network": false
     })
     .to_string();
     let run = "\"$0\" __cargo-lab-supervise \"$1\" 3>&1 >/dev/null 2>&1";
@@ -940,6 +941,10 @@ fn attack_6_tests_see_no_secret_and_no_solution() {
     let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("fixture-targets")
         .join("attack-secrets");
+    // A server of "the attacker's" on this machine's loopback: as root, the tests have a network
+    // of their own and cannot reach it (nor anything beyond the machine).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
     let out = fx.run_tool(
         Path::new(env!("CARGO_BIN_EXE_workbook")),
         &target,
@@ -947,6 +952,24 @@ fn attack_6_tests_see_no_secret_and_no_solution() {
         &["grade", "guarded", "--format", "json"],
     );
     assert!(out.success, "{}", out.text);
+    let mut received = String::new();
+    while let Ok((mut stream, _)) = listener.accept() {
+        use std::io::Read;
+        stream.set_nonblocking(false).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(2)))
+            .unwrap();
+        let _ = stream.read_to_string(&mut received);
+    }
+    if isolated() {
+        assert_eq!(received, "", "a test reached a server outside its network");
+        assert!(out.text.contains("loopback only"), "{}", out.text);
+    }
+    // Whatever got out, no secret was in it.
+    assert!(
+        !received.contains("hunter2") && !received.contains("GITHUB"),
+        "{received}"
+    );
     assert!(
         !out.text.contains("SOLUTION-MARKER"),
         "the solution leaked:\n{}",

@@ -47,6 +47,9 @@ pub struct Job {
     pub user: Option<(u32, u32)>,
     /// The run's cgroup folder, which the test joins before it starts.
     pub cgroup: Option<PathBuf>,
+    /// A network namespace of the test's own, with nothing but loopback (needs root).
+    #[serde(default)]
+    pub private_network: bool,
 }
 
 /// Resource limits (`setrlimit`) of the test process, inherited by everything it starts.
@@ -127,6 +130,7 @@ fn supervise(job: &Job) -> Report {
         cgroup_procs: job.cgroup.as_ref().map(|d| d.join("cgroup.procs")),
         rlimits: job.rlimits,
         user: job.user,
+        private_network: job.private_network,
     };
     // SAFETY: this process is single-threaded, so the closure may allocate between fork and
     // exec; it only makes system calls on the child itself.
@@ -261,6 +265,7 @@ struct ChildSetup {
     cgroup_procs: Option<PathBuf>,
     rlimits: Rlimits,
     user: Option<(u32, u32)>,
+    private_network: bool,
 }
 
 impl ChildSetup {
@@ -272,6 +277,9 @@ impl ChildSetup {
         // SAFETY: plain system calls on this (forked, single-threaded) process.
         unsafe {
             check(libc::setsid())?;
+            if self.private_network {
+                private_network()?;
+            }
             let limits = [
                 (libc::RLIMIT_DATA, self.rlimits.memory),
                 (libc::RLIMIT_NPROC, self.rlimits.processes),
@@ -311,6 +319,40 @@ impl ChildSetup {
         }
         Ok(())
     }
+}
+
+/// Moves this process into a network namespace of its own and brings its loopback interface up:
+/// servers on 127.0.0.1 work, nothing else is reachable (and abstract Unix sockets of the host
+/// are not either).
+#[cfg(target_os = "linux")]
+unsafe fn private_network() -> std::io::Result<()> {
+    // SAFETY: the caller is the forked child; unshare, socket, ioctl and close act on it alone,
+    // and `request` is a zeroed ifreq with a NUL-terminated name.
+    unsafe {
+        check(libc::unshare(libc::CLONE_NEWNET))?;
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
+        check(fd)?;
+        let mut request: libc::ifreq = std::mem::zeroed();
+        for (i, b) in b"lo\0".iter().enumerate() {
+            request.ifr_name[i] = *b as libc::c_char;
+        }
+        let mut result = libc::ioctl(fd, libc::SIOCGIFFLAGS as _, &mut request);
+        if result >= 0 {
+            request.ifr_ifru.ifru_flags |= libc::IFF_UP as libc::c_short;
+            result = libc::ioctl(fd, libc::SIOCSIFFLAGS as _, &request);
+        }
+        let error = std::io::Error::last_os_error();
+        libc::close(fd);
+        if result < 0 {
+            return Err(error);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+unsafe fn private_network() -> std::io::Result<()> {
+    Err(std::io::Error::other("network namespaces are Linux only"))
 }
 
 #[cfg(target_os = "linux")]
