@@ -35,6 +35,20 @@ pub struct Manifest {
     /// How the grader treats this lab: resource limits, and the review of `src/`.
     #[serde(default)]
     pub grading: Grading,
+    /// Generated mutants that no test can reject because they do not change what the code does,
+    /// each with the reason (see `cargo lab mutate`).
+    #[serde(rename = "equivalent", default)]
+    pub equivalents: Vec<Equivalent>,
+}
+
+/// A generated mutant that is equivalent to the solution, and why.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Equivalent {
+    /// The mutant's name as `cargo lab mutate` prints it.
+    pub mutant: String,
+    /// Why no test can tell it from the solution, in a line a reviewer can check.
+    pub reason: String,
 }
 
 /// `[grading]`: optional settings of `cargo lab grade` for one lab.
@@ -218,6 +232,15 @@ impl Manifest {
             }
         }
         self.check_grading().context("table `[grading]`")?;
+        let mut seen = BTreeSet::new();
+        for (i, eq) in self.equivalents.iter().enumerate() {
+            if eq.mutant.trim().is_empty() || eq.reason.trim().is_empty() {
+                bail!("equivalent[{i}]: both `mutant` and `reason` must be given");
+            }
+            if !seen.insert(eq.mutant.as_str()) {
+                bail!("equivalent[{i}]: {:?} is listed twice", eq.mutant);
+            }
+        }
         for (name, secs) in &self.timeouts {
             let test = TestName::try_from(name.clone()).map_err(anyhow::Error::msg)?;
             if !owner.contains_key(&test) {

@@ -117,6 +117,12 @@ pub fn list_tests(exe: &Path, dir: &Path) -> Result<Vec<String>> {
     default_runner().list_tests(exe, dir)
 }
 
+/// Stops every test running now, and everything it started (`cargo lab watch` on Ctrl-C: the
+/// tests run in sessions of their own, which the terminal's Ctrl-C does not reach).
+pub fn kill_running_tests() {
+    crate::sandbox::stop_all();
+}
+
 impl Runner {
     pub fn new(sandbox: Arc<Sandbox>, limits: Limits) -> Runner {
         Runner {

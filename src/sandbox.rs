@@ -455,6 +455,7 @@ impl Sandbox {
         let mut child = cmd.spawn().with_context(|| {
             format!("cannot start the supervisor {}", self.supervisor.display())
         })?;
+        let _running = Running::register(child.id() as i32);
         // Our copies of the pipes' write ends must close, or the readers never see the end.
         drop(cmd);
         drop(report_w);
@@ -585,6 +586,36 @@ impl Drop for Sandbox {
         if let Some(root) = &self.scratch_root {
             let _ = std::fs::remove_dir_all(root);
         }
+    }
+}
+
+/// The supervisors running now, for [`stop_all`].
+static RUNNING: std::sync::Mutex<Vec<i32>> = std::sync::Mutex::new(Vec::new());
+
+struct Running(i32);
+
+impl Running {
+    fn register(pid: i32) -> Running {
+        RUNNING.lock().unwrap_or_else(|e| e.into_inner()).push(pid);
+        Running(pid)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|p| *p != self.0);
+    }
+}
+
+/// Asks every supervisor running now to stop its test: it kills the test and everything it
+/// started, and reports as for a test whose time ran out.
+pub fn stop_all() {
+    let pids = RUNNING.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    for pid in pids {
+        procs::kill(pid, libc::SIGTERM);
     }
 }
 

@@ -21,6 +21,7 @@ use std::os::fd::FromRawFd;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -76,8 +77,15 @@ pub struct Report {
     pub leftovers: Vec<Leftover>,
     /// Processes that could not be killed.
     pub unkilled: Vec<Leftover>,
-    /// The grader went away while the test ran.
+    /// The grader went away, or asked for the test to stop, while it ran.
     pub parent_gone: bool,
+}
+
+/// Set by SIGTERM: the grader asks for the test to be stopped (`cargo lab watch`, Ctrl-C).
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_sigterm(_: libc::c_int) {
+    STOP.store(true, Ordering::SeqCst);
 }
 
 /// Runs as the supervisor when the tool was started as one; `None` otherwise.
@@ -110,6 +118,14 @@ pub fn run_if_asked() -> Option<ExitCode> {
 fn supervise(job: &Job) -> Report {
     let mut report = Report::default();
     set_cloexec(REPORT_FD);
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe. The test does
+    // not inherit it: exec resets caught signals.
+    unsafe {
+        libc::signal(
+            libc::SIGTERM,
+            on_sigterm as extern "C" fn(libc::c_int) as libc::sighandler_t,
+        );
+    }
     #[cfg(target_os = "linux")]
     {
         prctl(libc::PR_SET_DUMPABLE, 0);
@@ -182,7 +198,8 @@ fn supervise(job: &Job) -> Report {
             continue;
         }
         // SAFETY: getppid cannot fail.
-        if !report.parent_gone && unsafe { libc::getppid() } != parent {
+        let orphaned = unsafe { libc::getppid() } != parent;
+        if !report.parent_gone && (orphaned || STOP.load(Ordering::SeqCst)) {
             report.parent_gone = true;
             kill_all(job, &everything, &mut on_reaped);
             continue;
