@@ -197,11 +197,13 @@ pub const SAME_USER_VAR: &str = "CARGO_LAB_SANDBOX";
 
 impl Sandbox {
     /// The sandbox for code the caller trusts more than a submission (`verify` runs solutions
-    /// and mutants, `status` a student's own code on their machine): the supervisor, rlimits, a
-    /// clean environment and a cgroup where possible, but the caller's own user (a uid switch
+    /// and mutants, `status` a student's own code on their machine): the supervisor, rlimits and
+    /// a clean environment, but the caller's own user (a uid switch
     /// needs every folder above the workspace readable by others, which a home folder is not).
     pub fn for_own_code() -> Sandbox {
-        let cgroups = Cgroups::create().ok();
+        // No cgroup: this sandbox lives as long as the process (a static), so a cgroup folder of
+        // its own would outlive it; the supervisor's subreaper does the killing.
+        let cgroups = None;
         let summary = Summary {
             mechanism: mechanism(None, cgroups.as_ref(), &Limits::default(), None),
             isolated: false,

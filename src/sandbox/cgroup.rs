@@ -43,6 +43,7 @@ impl Cgroups {
             })
             .ok_or("this process is in no cgroup v2")?;
         let base = mount.join(own.trim_start_matches('/'));
+        remove_stale(&base);
         static COUNT: AtomicU64 = AtomicU64::new(0);
         let n = COUNT.fetch_add(1, Ordering::Relaxed);
         let dir = base.join(format!("cargo-lab-{}-{n}", std::process::id()));
@@ -118,6 +119,36 @@ impl RunGroup {
             }
             std::thread::sleep(Duration::from_millis(5));
         }
+    }
+}
+
+/// Removes the folders of graders that are gone (killed before they could clean up): empty
+/// `cargo-lab-<pid>-<n>` folders, with their empty `run-<n>` children, whose process is dead.
+fn remove_stale(base: &Path) {
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix("cargo-lab-")
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if Path::new("/proc").join(pid.to_string()).exists() {
+            continue;
+        }
+        let dir = entry.path();
+        if let Ok(children) = std::fs::read_dir(&dir) {
+            for child in children.flatten() {
+                if child.file_name().to_string_lossy().starts_with("run-") {
+                    let _ = std::fs::remove_dir(child.path());
+                }
+            }
+        }
+        let _ = std::fs::remove_dir(&dir);
     }
 }
 
