@@ -201,6 +201,7 @@ impl Sandbox {
     /// a clean environment, but the caller's own user (a uid switch
     /// needs every folder above the workspace readable by others, which a home folder is not).
     pub fn for_own_code() -> Sandbox {
+        remove_stale_scratch(&std::env::temp_dir());
         // No cgroup: this sandbox lives as long as the process (a static), so a cgroup folder of
         // its own would outlive it; the supervisor's subreaper does the killing.
         let cgroups = None;
@@ -795,6 +796,35 @@ fn own_program() -> PathBuf {
         PathBuf::from("/proc/self/exe")
     } else {
         std::env::current_exe().unwrap_or_else(|_| PathBuf::from("cargo-lab"))
+    }
+}
+
+/// Removes the scratch folders (`cargo-lab-run-<pid>-<n>`) that a process of ours left in `dir`
+/// when it was killed before it could (`cargo lab watch` ends on Ctrl-C).
+fn remove_stale_scratch(dir: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    // Without /proc, every process would look dead.
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let me = unsafe_geteuid();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix("cargo-lab-run-")
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let ours =
+            std::fs::symlink_metadata(entry.path()).is_ok_and(|m| m.is_dir() && m.uid() == me);
+        if ours && !Path::new("/proc").join(pid.to_string()).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
