@@ -22,7 +22,7 @@ use crate::sync::atomic::{AtomicBool, AtomicU64};
 ///
 /// Loom models `SeqCst` loads and stores as if they were `AcqRel` (its README says so), so it
 /// rejects a version that relies on `SeqCst` *accesses* for this guarantee, although Rust's
-/// memory model accepts it. Loom does model `fence(SeqCst)` exactly: use that.
+/// memory model accepts it. Loom does support `fence(SeqCst)`: use that.
 pub fn raise_then_look(mine: &AtomicBool, theirs: &AtomicBool) -> bool {
     todo!(
         "8.1: store to `mine`, then load `theirs` — which orderings, and which fence between them? — see the chapter, Exercise 8.1"

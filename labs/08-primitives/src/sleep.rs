@@ -63,7 +63,7 @@ impl Sleep {
     ///
     /// Together with `new_work`, this is store buffering (Exercise 8.1): the worker writes
     /// `sleepy` then reads the queues; the queuing thread writes a queue then reads `sleepy`.
-    /// Neither may miss the other, and loom models only `fence(SeqCst)` exactly.
+    /// Neither may miss the other, and of the `SeqCst` operations loom supports only the fence.
     pub fn prepare(&self) -> Token {
         todo!(
             "8.8: count yourself sleepy, fence (which?), note the epoch — see the chapter, Exercise 8.8"

@@ -137,7 +137,8 @@ mod std_cell {
 #[cfg(not(feature = "loom"))]
 mod futex {
     //! The operating system's wait and wake, through the `atomic-wait` crate: `futex` on Linux,
-    //! `__ulock_wait`/`__ulock_wake` on macOS, `WaitOnAddress` on Windows.
+    //! `WaitOnAddress` on Windows, and on macOS the functions of libc++ behind C++20's
+    //! `std::atomic::wait`.
 
     use std::sync::atomic::AtomicU32;
 

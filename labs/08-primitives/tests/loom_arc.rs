@@ -6,8 +6,12 @@
 //!
 //! Run with `cargo test -p lab-primitives --release --features loom --test loom_arc`.
 
+mod common;
+
+use common::Counted;
 use lab_primitives::arc::Arc;
-use lab_primitives::sync::{UnsafeCell, thread};
+use lab_primitives::sync::atomic::{AtomicUsize, Ordering};
+use lab_primitives::sync::{Arc as LoomArc, UnsafeCell, thread};
 use lab_support::loom::{Bound, model};
 
 /// A number whose every read, write and drop loom records.
@@ -93,5 +97,34 @@ fn get_mut_comes_after_every_other_handle_is_done() {
         Arc::get_mut(&mut mine)
             .expect("every other handle is gone: get_mut must succeed")
             .add(1);
+    });
+}
+
+#[test]
+fn clones_made_on_two_threads_at_once_are_all_counted() {
+    model(Bound::Exhaustive, || {
+        let drops = LoomArc::new(AtomicUsize::new(0));
+        let mine = Arc::new(Counted::new(&drops));
+        let theirs = mine.clone();
+        let other = thread::spawn(move || {
+            let extra = theirs.clone();
+            drop(theirs);
+            drop(extra);
+        });
+        let extra = mine.clone();
+        drop(extra);
+        other.join().expect("the other thread panicked");
+        assert_eq!(
+            drops.load(Ordering::Relaxed),
+            0,
+            "this thread still holds an Arc, so the value must be alive: two clones made at the \
+             same moment must both be counted"
+        );
+        drop(mine);
+        assert_eq!(
+            drops.load(Ordering::Relaxed),
+            1,
+            "the last Arc is gone: the value must be dropped exactly once"
+        );
     });
 }
