@@ -150,6 +150,9 @@ fn a_job_spawned_while_every_worker_sleeps_runs() {
         );
         assert_eq!(ran, Ok(round));
     }
+    // Every worker asleep once more: dropping the pool must wake them all to stop (with
+    // `Sleep::wake_all`), or its drop waits for a worker that never wakes.
+    wait_until_all_asleep(&pool);
     drop(pool);
 }
 
