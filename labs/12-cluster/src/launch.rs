@@ -217,7 +217,10 @@ impl ProcessGuard {
         if status.success() {
             Ok(())
         } else {
-            Err(io::Error::other(format!("kill -STOP {} {status}", self.id())))
+            Err(io::Error::other(format!(
+                "kill -STOP {} {status}",
+                self.id()
+            )))
         }
     }
 

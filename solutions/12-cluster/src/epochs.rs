@@ -1,11 +1,9 @@
+use crate::watchdog::Progress;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::mpsc::TryRecvError;
-
 use timely::dataflow::operators::{Input, Inspect, Probe};
 use timely::dataflow::{InputHandle, ProbeHandle};
-
-use crate::watchdog::Progress;
 
 pub fn count_epochs(
     worker: &mut Worker,
