@@ -161,11 +161,7 @@ impl ProcessGuard {
             }
             match self.child.try_wait() {
                 Ok(Some(status)) => {
-                    self.status = Some(status);
-                    // The reader thread ends at the end of the pipe; take every line it read.
-                    while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(1)) {
-                        self.stdout.push(line);
-                    }
+                    self.reaped(status);
                     return Ok(status);
                 }
                 Ok(None) if Instant::now() >= deadline => {
@@ -182,14 +178,29 @@ impl ProcessGuard {
     }
     // ANCHOR_END: wait_exit
 
-    /// Whether the child has exited (it is then reaped).
+    /// Whether the child has exited (it is then reaped, and everything it wrote to stdout is in
+    /// [`stdout`](Self::stdout)).
     pub fn has_exited(&mut self) -> bool {
         if self.status.is_none()
             && let Ok(Some(status)) = self.child.try_wait()
         {
-            self.status = Some(status);
+            self.reaped(status);
         }
         self.status.is_some()
+    }
+
+    /// Records how the child ended, and takes the lines the reader thread still holds: the
+    /// child has exited, so its stdout ends soon (at most 1 s more, in case a process it started
+    /// still holds the pipe open).
+    fn reaped(&mut self, status: ExitStatus) {
+        self.status = Some(status);
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while let Ok(line) = self
+            .lines
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            self.stdout.push(line);
+        }
     }
 
     /// Kills the child (if it is still running) and reaps it.
@@ -367,14 +378,19 @@ impl LocalCluster {
             let mut ready = 0;
             for index in 0..self.processes.len() {
                 let process = &mut self.processes[index];
+                // First whether it has exited (which takes all it wrote), then what it wrote: a
+                // process may print `@ready`, finish its work and exit between two looks.
+                let exited = process.has_exited();
                 if process.stdout().iter().any(|line| line == "@ready") {
                     ready += 1;
-                } else if process.has_exited() || Instant::now() >= deadline {
+                } else if exited || Instant::now() >= deadline {
                     let report = process.report();
-                    let mut message = format!(
-                        "{} did not get ready (print \"@ready\") within {limit:?}{report}",
-                        process.name()
-                    );
+                    let why = if exited {
+                        "exited before it was ready (printed \"@ready\")".to_string()
+                    } else {
+                        format!("did not get ready (print \"@ready\") within {limit:?}")
+                    };
+                    let mut message = format!("{} {why}{report}", process.name());
                     for other in self.processes.iter_mut() {
                         let _ = other.kill();
                         let report = other.report();
