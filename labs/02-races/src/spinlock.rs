@@ -90,8 +90,8 @@ pub struct SpinLockGuard<'a, T> {
 
 // A raw pointer is neither `Send` nor `Sync`, so neither is a type that holds one, unless it says
 // otherwise. Sharing a `&SpinLockGuard` between threads shares a `&T`, which is sound exactly
-// when `T: Sync` (`std::sync::MutexGuard` has the same impl). The guard stays `!Send`, as
-// `MutexGuard` does: it unlocks on the thread that locked.
+// when `T: Sync` (`std::sync::MutexGuard` has the same impl). The guard stays `!Send`, like
+// `MutexGuard`: nothing here needs to move a guard to another thread.
 // SAFETY: through `&SpinLockGuard` only `Deref` is reachable, which hands out `&T`.
 unsafe impl<T: Sync> Sync for SpinLockGuard<'_, T> {}
 

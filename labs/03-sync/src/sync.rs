@@ -6,7 +6,7 @@
 //! - a plain build (`cargo test -p lab-sync`) re-exports `std`'s types;
 //! - a build with the `loom` feature (`cargo test -p lab-sync --release --features loom`)
 //!   re-exports loom's look-alikes, which let loom run a test under every interleaving of its
-//!   threads that matters.
+//!   threads that can change the outcome (within the limits the chapter on races lists).
 //!
 //! The code that uses them is the same in both modes. Loom's `Condvar` has no `wait_while`, so
 //! the lab waits with [`wait`] in an explicit `while` loop (which is also the clearest way to

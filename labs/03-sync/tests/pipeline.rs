@@ -4,10 +4,10 @@
 #![cfg(not(feature = "loom"))]
 
 use std::collections::HashSet;
-use std::sync::{Arc, Barrier, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::{self, ThreadId};
 
-use lab_support::{PATIENCE, within_patience};
+use lab_support::{PATIENCE, Rendezvous, within_patience};
 use lab_sync::pipeline::parallel_map;
 
 #[test]
@@ -38,7 +38,16 @@ fn results_come_back_in_input_order() {
 #[test]
 fn no_workers_or_no_capacity_is_refused_with_a_panic() {
     // The documented panics: with no worker nothing would ever run, and with no capacity the job
-    // channel could not hold the item the feeder hands over.
+    // channel could not hold the item the feeder hands over. One worker and a capacity of one are
+    // fine.
+    let smallest = within_patience("parallel_map with 1 worker and capacity 1", || {
+        parallel_map(0..3_u32, 1, 1, |n| n)
+    });
+    assert_eq!(
+        smallest,
+        [0, 1, 2],
+        "parallel_map(0..3, workers = 1, capacity = 1, identity) must return [0, 1, 2]"
+    );
     for (workers, capacity) in [(0, 1), (1, 0)] {
         let panicked = within_patience("parallel_map with workers or capacity 0", move || {
             std::panic::catch_unwind(|| parallel_map(0..3_u32, workers, capacity, |n| n)).is_err()
@@ -83,12 +92,11 @@ fn results_are_reordered_when_a_later_input_finishes_first() {
 #[test]
 fn every_worker_runs_at_the_same_time_on_its_own_thread() {
     const WORKERS: usize = 3;
-    let threads = within_patience("3 workers each waiting for the other two", || {
-        let all_busy = Barrier::new(WORKERS);
-        parallel_map(0..WORKERS, WORKERS, 1, |_| {
-            all_busy.wait();
-            thread::current().id()
-        })
+    let (caller, threads) = within_patience("3 workers each waiting for the other two", || {
+        let all_busy = Rendezvous::new(WORKERS);
+        let caller = thread::current().id();
+        let threads = parallel_map(0..WORKERS, WORKERS, 1, |_| all_busy.meet("calls of work"));
+        (caller, threads)
     });
     let distinct: HashSet<ThreadId> = threads.into_iter().collect();
     assert_eq!(
@@ -97,8 +105,8 @@ fn every_worker_runs_at_the_same_time_on_its_own_thread() {
         "parallel_map(…, workers = 3, …) must run 3 calls of work at once on 3 threads"
     );
     assert!(
-        !distinct.contains(&thread::current().id()),
-        "work must run on the worker threads"
+        !distinct.contains(&caller),
+        "work must run on the worker threads, not on the thread that called parallel_map"
     );
 }
 
