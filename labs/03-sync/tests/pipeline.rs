@@ -61,6 +61,36 @@ fn no_workers_or_no_capacity_is_refused_with_a_panic() {
 }
 
 #[test]
+fn a_panic_in_work_reaches_the_caller() {
+    // Every call of `work` panics, so every worker stops at its first job: the feeder must not be
+    // left waiting forever to hand over the rest, and the panic must come out of parallel_map.
+    lab_support::hide_deliberate_panics();
+    let doubled = within_patience("parallel_map with 2 workers and capacity 1", || {
+        parallel_map(0..3_u32, 2, 1, |n| n * 2)
+    });
+    assert_eq!(
+        doubled,
+        [0, 2, 4],
+        "parallel_map(0..3, workers = 2, capacity = 1, double) must return [0, 2, 4]"
+    );
+    let panicked = within_patience(
+        "parallel_map whose every call of work panics (a feeder left waiting for workers that are gone?)",
+        || {
+            std::panic::catch_unwind(|| {
+                parallel_map(0..50_u32, 2, 1, |n| -> u32 {
+                    panic!("work fails on {n} {}", lab_support::ON_PURPOSE)
+                })
+            })
+            .is_err()
+        },
+    );
+    assert!(
+        panicked,
+        "every call of work panicked: parallel_map must panic too, once its threads have stopped"
+    );
+}
+
+#[test]
 fn results_are_reordered_when_a_later_input_finishes_first() {
     let results = within_patience(
         "parallel_map where input 0 waits until input 2 has started",
