@@ -57,9 +57,12 @@ mod loom_bool {
     /// request #391, is not released). A spin lock that waits with `while locked.swap(true, …)`
     /// then meets executions that cannot happen: the unlocking `store(false)` is lost under the
     /// spinner's `swap(true)`, the lock stays taken forever, and loom stops with "Model exceeded
-    /// maximum number of branches". A `swap` that writes the value already there changes nothing
-    /// any thread can read, so leaving its write out changes no outcome: it only keeps loom away
-    /// from its bug. Every other operation is loom's own.
+    /// maximum number of branches". A `swap` that writes the value already there changes no value
+    /// any thread can read, so leaving its write out keeps loom away from its bug without hiding
+    /// one of yours. (It does leave out that write's own `Release`, if it had one, so loom may see
+    /// less synchronisation than there really is, never more: at worst a false alarm. A spin lock
+    /// acquires with its `swap` and releases with its unlocking `store`, and is not affected.)
+    /// Every other operation is loom's own.
     #[derive(Debug)]
     pub struct AtomicBool(loom::sync::atomic::AtomicBool);
 
