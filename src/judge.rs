@@ -398,7 +398,10 @@ pub fn grade_runs(
             // Settled once one test has failed in every run. (Runs failed by different tests
             // settle nothing: a later test of this exercise, a loom model say, may still fail in
             // every run by itself and so name the mutant's killer.)
-            if entries.iter().any(|(_, _, failed, _)| failed.len() == repeat) {
+            if entries
+                .iter()
+                .any(|(_, _, failed, _)| failed.len() == repeat)
+            {
                 break;
             }
             let again: Vec<(&GradedTest, &[(&str, &str)])> =
