@@ -91,7 +91,10 @@ pub fn mutant(
     };
     grade_runs(&plain, &tests, Mode::Plain, &mut grades, slots)?;
     let mut loom_suite = None;
-    let needs_loom = grades.stable_failures().is_empty() || !grades.unstable().is_empty();
+    // Loom is needed unless one plain test fails on every run by itself: two flaky plain tests
+    // whose failures happen to cover every run between them settle no verdict (there is no
+    // killer), while a loom model gives the same answer on every run.
+    let needs_loom = grades.stable_killers().is_empty() || !grades.unstable().is_empty();
     if lab.has_loom_feature && needs_loom && tests.iter().any(|t| t.mode == Mode::Loom) {
         let suite = match build(Mode::Loom)? {
             Ok(suite) => suite,
@@ -392,7 +395,13 @@ pub fn grade_runs(
         let runs = grades.failed_runs.entry(exercise.to_string()).or_default();
         let entries = grades.failing.entry(exercise.to_string()).or_default();
         for (test, first_run) in failing {
-            if runs.len() == repeat {
+            // Settled once one test has failed in every run. (Runs failed by different tests
+            // settle nothing: a later test of this exercise, a loom model say, may still fail in
+            // every run by itself and so name the mutant's killer.)
+            if entries
+                .iter()
+                .any(|(_, _, failed, _)| failed.len() == repeat)
+            {
                 break;
             }
             let again: Vec<(&GradedTest, &[(&str, &str)])> =
