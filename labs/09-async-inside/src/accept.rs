@@ -11,8 +11,8 @@ use tokio_util::sync::CancellationToken;
 /// down gracefully:
 ///
 /// 1. it stops accepting at once and closes the listening socket, so that new connections are
-///    refused (a connection that arrives in the same instant as the shutdown may be accepted
-///    and then closed, but is never served);
+///    refused (a connection that arrives in the very instant of the shutdown may still be
+///    accepted: its handler gets a token that is already cancelled);
 /// 2. it waits for every handler still running to finish on its own; none is cancelled or
 ///    aborted;
 /// 3. it returns.

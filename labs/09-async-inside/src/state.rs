@@ -1,5 +1,43 @@
 //! Exercise 9.9: the state every connection shares — a key–value store and a room — and the
 //! given machinery around it: the counters the tests read, and held replies.
+//!
+//! A `std::sync::MutexGuard` is not `Send`, so a task that keeps one across an `.await` is not
+//! `Send` either, and `tokio::spawn` refuses it:
+//!
+//! ```compile_fail
+//! use std::sync::{Arc, Mutex};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let visits = Arc::new(Mutex::new(0));
+//! // error: future cannot be sent between threads safely
+//! tokio::spawn(async move {
+//!     let mut count = visits.lock().unwrap();
+//!     *count += 1;
+//!     tokio::task::yield_now().await; // `count`, the guard, is still alive here
+//! });
+//! # }
+//! ```
+//!
+//! Let the guard go before the `.await` (here, at the end of the block) and it compiles:
+//!
+//! ```
+//! use std::sync::{Arc, Mutex};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let visits = Arc::new(Mutex::new(0));
+//! tokio::spawn(async move {
+//!     {
+//!         let mut count = visits.lock().unwrap();
+//!         *count += 1;
+//!     }
+//!     tokio::task::yield_now().await;
+//! })
+//! .await
+//! .unwrap();
+//! # }
+//! ```
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -15,8 +53,9 @@ use crate::room::Member;
 pub struct Config {
     /// The longest request line the server accepts, in bytes, without its `\n`.
     pub max_line: usize,
-    /// How many messages the room keeps for a member that has not received them yet; a member
-    /// that falls further behind is told `LAGGED n`.
+    /// How many messages the room keeps for a member that has not received them yet (tokio's
+    /// broadcast channel rounds it up to a power of two); a member that falls further behind is
+    /// told `LAGGED n`.
     pub room_capacity: usize,
     /// How long [`Shared::answer`] waits before it returns a reply: the time a real server would
     /// spend on a database or another service. Zero in most tests.
@@ -124,6 +163,12 @@ impl Shared {
     /// A new member of the room: it gets every message sent from now on.
     pub fn join(&self) -> Member {
         Member::new(self.subscribe())
+    }
+
+    /// How many messages the room keeps right now for members that have not received them yet
+    /// (at most `room_capacity`): a measure of how far behind the slowest member is.
+    pub fn room_backlog(&self) -> usize {
+        self.room.len()
     }
 
     // ANCHOR: answer

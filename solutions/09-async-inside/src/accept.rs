@@ -1,5 +1,4 @@
 use std::time::Duration;
-
 use tokio_util::task::TaskTracker;
 
 pub async fn serve<H, F>(listener: TcpListener, shutdown: CancellationToken, mut handler: H)

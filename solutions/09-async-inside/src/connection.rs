@@ -1,8 +1,7 @@
-use futures_util::{SinkExt, StreamExt};
-use tokio_util::codec::{Framed, LinesCodec, LinesCodecError};
-
 use crate::protocol::{LINE_TOO_LONG, Request};
 use crate::room::Member;
+use futures_util::{SinkExt, StreamExt};
+use tokio_util::codec::{Framed, LinesCodec, LinesCodecError};
 
 pub async fn connection<S>(stream: S, shared: Arc<Shared>, shutdown: CancellationToken)
 where

@@ -43,11 +43,8 @@ impl Executor {
                 continue; // finished already: a late wake
             };
             let waker = Waker::from(Arc::clone(&task));
-            if running
-                .as_mut()
-                .poll(&mut Context::from_waker(&waker))
-                .is_ready()
-            {
+            let mut cx = Context::from_waker(&waker);
+            if running.as_mut().poll(&mut cx).is_ready() {
                 // Drop the finished future now, not when the last waker of the task goes.
                 *future = None;
                 drop(future);
