@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::future::{Future, poll_fn};
+use std::pin::Pin;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -102,23 +104,56 @@ fn a_sleeping_task_is_not_polled_until_its_deadline() {
 }
 // ANCHOR_END: polled_twice
 
+// ANCHOR: no_spin
 #[test]
 fn an_idle_executor_sleeps_instead_of_spinning() {
+    // The executor's only task waits for a gate, with a 60 s timer pending. Meanwhile a
+    // reference thread spins until it has used 40 ms of CPU, then opens the gate. Both threads
+    // are pinned to the same core, so a spinning executor would get about as much CPU as the
+    // reference, however loaded the machine; one that parks gets almost none.
+    let core = common::current_core();
     let executor = Executor::new();
-    let sleeper = executor.clone();
+    let timers = executor.clone();
+    let (gate, key) = gate();
+    let reference = thread::spawn({
+        let key = key.clone();
+        move || {
+            common::pin_to_core(core);
+            key.wait_for_polls(1, common::PATIENCE);
+            let start = thread_cpu_time();
+            while thread_cpu_time() - start < ms(40) {
+                std::hint::spin_loop();
+            }
+            key.open();
+            thread_cpu_time() - start
+        }
+    });
 
-    let cpu = within_patience("block_on of a 250 ms sleep", move || {
+    let executor_cpu = within_patience("run, while a task waits with a timer pending", move || {
+        common::pin_to_core(core);
         let before = thread_cpu_time();
-        executor.block_on(async move { sleeper.sleep(ms(250)).await });
+        executor.block_on(async move {
+            let mut sleep = timers.sleep(Duration::from_secs(60));
+            let mut gate = gate;
+            // Waits for the gate, with the sleep's timer registered all along.
+            poll_fn(move |cx| {
+                let _ = Pin::new(&mut sleep).poll(cx);
+                Pin::new(&mut gate).poll(cx)
+            })
+            .await
+        });
         thread_cpu_time() - before
     });
 
+    let reference_cpu = reference.join().expect("the reference thread");
     assert!(
-        cpu < ms(25),
-        "while its only task slept for 250 ms, the executor's thread used {cpu:?} of CPU: it \
-         must park until the deadline, not loop"
+        executor_cpu * 4 < reference_cpu,
+        "while its only task waited, the executor's thread used {executor_cpu:?} of CPU, against \
+         {reference_cpu:?} for a thread that spins on the same core: it must park until the next \
+         deadline or a wake, not loop"
     );
 }
+// ANCHOR_END: no_spin
 
 #[test]
 fn a_wake_from_another_thread_wakes_run() {

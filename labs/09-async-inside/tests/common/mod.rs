@@ -276,6 +276,36 @@ pub fn thread_cpu_time() -> Duration {
     Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
 }
 
+/// The core the calling thread runs on now (Linux), or 0.
+pub fn current_core() -> usize {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: sched_getcpu has no preconditions.
+        let core = unsafe { libc::sched_getcpu() };
+        usize::try_from(core).unwrap_or(0)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        0
+    }
+}
+
+/// Pins the calling thread to `core` (Linux; elsewhere, or if the core is not allowed, it does
+/// nothing). Two threads pinned to one core share it fairly, whatever else the machine does.
+pub fn pin_to_core(core: usize) {
+    #[cfg(target_os = "linux")]
+    // SAFETY: `set` is a valid cpu_set_t, initialised by CPU_ZERO before use; pid 0 is the
+    // calling thread.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_ZERO(&mut set);
+        libc::CPU_SET(core, &mut set);
+        let _ = libc::sched_setaffinity(0, size_of::<libc::cpu_set_t>(), &set);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = core;
+}
+
 /// How long since `start`, in whole milliseconds, for messages.
 pub fn millis_since(start: Instant) -> u128 {
     start.elapsed().as_millis()
