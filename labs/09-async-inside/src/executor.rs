@@ -141,9 +141,14 @@ impl Executor {
     /// A future that completes once `duration` has passed (measured from this call), as a task of
     /// this executor: see [`Sleep`].
     pub fn sleep(&self, duration: Duration) -> Sleep {
+        self.sleep_until(Instant::now() + duration)
+    }
+
+    /// A future that completes at `deadline`, as a task of this executor: see [`Sleep`].
+    pub fn sleep_until(&self, deadline: Instant) -> Sleep {
         Sleep {
             executor: Arc::clone(&self.shared),
-            deadline: Instant::now() + duration,
+            deadline,
             timer: None,
         }
     }

@@ -156,6 +156,34 @@ fn an_idle_executor_sleeps_instead_of_spinning() {
 // ANCHOR_END: no_spin
 
 #[test]
+fn sleeps_that_share_a_deadline_all_end() {
+    let executor = Executor::new();
+    let deadline = Instant::now() + ms(20);
+    let ended = Arc::new(Mutex::new(Vec::new()));
+    for id in 0..3 {
+        let sleeper = executor.clone();
+        let ended = Arc::clone(&ended);
+        executor.spawn(async move {
+            sleeper.sleep_until(deadline).await;
+            lock(&ended).push(id);
+        });
+    }
+
+    within_patience("run, with three sleeps until the same deadline", {
+        let executor = executor.clone();
+        move || executor.run()
+    });
+
+    let mut ended = lock(&ended).clone();
+    ended.sort_unstable();
+    assert_eq!(
+        ended,
+        vec![0, 1, 2],
+        "three sleeps with the same deadline each need a timer of their own"
+    );
+}
+
+#[test]
 fn a_wake_from_another_thread_wakes_run() {
     let executor = Executor::new();
     let (gate, key) = gate();

@@ -20,9 +20,10 @@ where
             },
         }
     }
-    // Closing the listening socket makes new connections fail with "connection refused".
-    drop(listener);
     // `wait` returns once the tracker is closed *and* empty.
     tracker.close();
+    // Close the listening socket before waiting: new connections are refused from now on,
+    // instead of piling up in the backlog while the last handlers finish.
+    drop(listener);
     tracker.wait().await;
 }

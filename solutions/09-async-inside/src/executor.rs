@@ -47,7 +47,6 @@ impl Executor {
             if running.as_mut().poll(&mut cx).is_ready() {
                 // Drop the finished future now, not when the last waker of the task goes.
                 *future = None;
-                drop(future);
                 lock(&self.shared.state).live -= 1;
             }
         }
@@ -135,20 +134,22 @@ impl Future for Sleep {
         if Instant::now() >= sleep.deadline {
             return Poll::Ready(());
         }
-        let mut state = lock(&sleep.executor.state);
-        let id = match sleep.timer {
-            Some(id) => id,
-            None => {
-                let id = state.next_timer;
-                state.next_timer += 1;
-                id
-            }
+        let id = {
+            let mut state = lock(&sleep.executor.state);
+            let id = match sleep.timer {
+                Some(id) => id,
+                None => {
+                    let id = state.next_timer;
+                    state.next_timer += 1;
+                    id
+                }
+            };
+            // Inserting under an existing key replaces the waker: one entry per sleep.
+            state
+                .timers
+                .insert((sleep.deadline, id), cx.waker().clone());
+            id
         };
-        // Inserting under an existing key replaces the waker: one entry per sleep.
-        state
-            .timers
-            .insert((sleep.deadline, id), cx.waker().clone());
-        drop(state);
         sleep.timer = Some(id);
         Poll::Pending
     }
