@@ -264,47 +264,9 @@ impl Future for StealWaker {
 // Time
 // ---------------------------------------------------------------------------------------------
 
-/// The CPU time the calling thread has used so far (user and system).
-pub fn thread_cpu_time() -> Duration {
-    let mut now = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `now` is a valid, writable timespec; the clock id is a constant every Unix has.
-    let status = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
-    assert_eq!(status, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
-    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
-}
-
-/// The core the calling thread runs on now (Linux), or 0.
-pub fn current_core() -> usize {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: sched_getcpu has no preconditions.
-        let core = unsafe { libc::sched_getcpu() };
-        usize::try_from(core).unwrap_or(0)
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        0
-    }
-}
-
-/// Pins the calling thread to `core` (Linux; elsewhere, or if the core is not allowed, it does
-/// nothing). Two threads pinned to one core share it fairly, whatever else the machine does.
-pub fn pin_to_core(core: usize) {
-    #[cfg(target_os = "linux")]
-    // SAFETY: `set` is a valid cpu_set_t, initialised by CPU_ZERO before use; pid 0 is the
-    // calling thread.
-    unsafe {
-        let mut set: libc::cpu_set_t = std::mem::zeroed();
-        libc::CPU_ZERO(&mut set);
-        libc::CPU_SET(core, &mut set);
-        let _ = libc::sched_setaffinity(0, size_of::<libc::cpu_set_t>(), &set);
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = core;
-}
+// The CPU time of the calling thread, the core it runs on, and pinning it to one core: see
+// `lab_support::cpu`.
+pub use lab_support::cpu::{current_core, pin_to_core, thread_cpu_time};
 
 /// How long since `start`, in whole milliseconds, for messages.
 pub fn millis_since(start: Instant) -> u128 {
