@@ -10,8 +10,9 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{PollCounter, gate, lock, run_until_idle, thread_cpu_time, within_patience};
+use common::{PollCounter, gate, lock, run_until_idle, within_patience};
 use lab_async_inside::executor::{Executor, yield_now};
+use lab_support::cpu::{current_core, pin_to_core, thread_cpu_time};
 
 const fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
@@ -111,14 +112,14 @@ fn an_idle_executor_sleeps_instead_of_spinning() {
     // reference thread spins until it has used 40 ms of CPU, then opens the gate. Both threads
     // are pinned to the same core, so a spinning executor would get about as much CPU as the
     // reference, however loaded the machine; one that parks gets almost none.
-    let core = common::current_core();
+    let core = current_core();
     let executor = Executor::new();
     let timers = executor.clone();
     let (gate, key) = gate();
     let reference = thread::spawn({
         let key = key.clone();
         move || {
-            common::pin_to_core(core);
+            pin_to_core(core);
             key.wait_for_polls(1, common::PATIENCE);
             let start = thread_cpu_time();
             while thread_cpu_time() - start < ms(40) {
@@ -130,7 +131,7 @@ fn an_idle_executor_sleeps_instead_of_spinning() {
     });
 
     let executor_cpu = within_patience("run, while a task waits with a timer pending", move || {
-        common::pin_to_core(core);
+        pin_to_core(core);
         let before = thread_cpu_time();
         executor.block_on(async move {
             let mut sleep = timers.sleep(Duration::from_secs(60));

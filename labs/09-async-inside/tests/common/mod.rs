@@ -264,10 +264,6 @@ impl Future for StealWaker {
 // Time
 // ---------------------------------------------------------------------------------------------
 
-// The CPU time of the calling thread, the core it runs on, and pinning it to one core: see
-// `lab_support::cpu`.
-pub use lab_support::cpu::{current_core, pin_to_core, thread_cpu_time};
-
 /// How long since `start`, in whole milliseconds, for messages.
 pub fn millis_since(start: Instant) -> u128 {
     start.elapsed().as_millis()
