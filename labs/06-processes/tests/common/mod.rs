@@ -1,9 +1,7 @@
-//! Helpers shared by the graded tests. This folder is not a test target of its own.
-//!
-//! Every wait here is bounded. A limit never decides whether correct code passes (correct code is
-//! done long before it); it only turns a hang into a failure with a message that says what was
-//! expected. No test leaves a process behind: whatever the code under test fails to reap, the
-//! test kills and reaps itself before it fails.
+//! Helpers that only this lab's tests need: the lab's two programs, a child the test owns, and
+//! the gatekeeper that gate tasks wait at. The general ones (bounded waits, the check that a
+//! process is gone) come from `lab_support`. No test leaves a process behind: whatever the code
+//! under test fails to reap, the test kills and reaps itself before it fails.
 
 // Each test target uses only some of these helpers.
 #![allow(dead_code)]
@@ -13,12 +11,9 @@ use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command};
-use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
-use std::time::Duration;
 
-/// How long a test waits for something that correct code does at once.
-pub const PATIENCE: Duration = Duration::from_secs(10);
+use lab_support::PATIENCE;
 
 /// The lab's `child` program (`src/bin/child.rs`), with `args`.
 pub fn child(args: &[&str]) -> Command {
@@ -30,70 +25,6 @@ pub fn child(args: &[&str]) -> Command {
 /// The lab's `worker` program (`src/bin/worker.rs`).
 pub fn worker_program() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_worker"))
-}
-
-/// Runs `work` on a helper thread and returns its result, or fails the test if it has not
-/// finished within `limit`, saying that `what` hung.
-pub fn finishes<T: Send + 'static>(
-    what: &str,
-    limit: Duration,
-    work: impl FnOnce() -> T + Send + 'static,
-) -> T {
-    let (done, result) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = done.send(work());
-    });
-    match result.recv_timeout(limit) {
-        Ok(value) => value,
-        Err(RecvTimeoutError::Timeout) => {
-            panic!("{what} did not finish within {limit:?}: it is stuck (see the chapter's hints)")
-        }
-        Err(RecvTimeoutError::Disconnected) => panic!("{what} panicked (its message is above)"),
-    }
-}
-
-/// Whether process `pid` no longer exists: it has exited *and* its parent has reaped it. A
-/// zombie (exited, not yet waited for) still exists.
-#[cfg(unix)]
-pub fn is_gone(pid: u32) -> bool {
-    let pid = libc::pid_t::try_from(pid).expect("a process id fits in pid_t");
-    // SAFETY: kill with signal 0 sends nothing; it only checks that the process exists.
-    let found = unsafe { libc::kill(pid, 0) } == 0;
-    !found && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
-}
-
-/// Outside Unix the tests cannot look a process up by id, and trust the code under test.
-#[cfg(not(unix))]
-pub fn is_gone(_pid: u32) -> bool {
-    true
-}
-
-/// Kills and reaps our child process `pid`, which the code under test left behind.
-#[cfg(unix)]
-pub fn clean_up(pid: u32) {
-    let pid = libc::pid_t::try_from(pid).expect("a process id fits in pid_t");
-    // SAFETY: plain system calls on a process id; a wrong id only makes them fail.
-    unsafe {
-        libc::kill(pid, libc::SIGKILL);
-        libc::waitpid(pid, std::ptr::null_mut(), 0);
-    }
-}
-
-#[cfg(not(unix))]
-pub fn clean_up(_pid: u32) {}
-
-/// Fails the test, after cleaning up, if any process of `pids` still exists (running, or a
-/// zombie nobody reaped).
-pub fn assert_all_gone(pids: &[u32], what: &str) {
-    let left: Vec<u32> = pids.iter().copied().filter(|&pid| !is_gone(pid)).collect();
-    for &pid in &left {
-        clean_up(pid);
-    }
-    assert!(
-        left.is_empty(),
-        "{what}, yet processes {left:?} still existed (still running, or zombies that nobody \
-         waited for): a child must be killed if needed and always reaped with wait()"
-    );
 }
 
 /// A child process that the *test* owns: killed and reaped when dropped.
