@@ -31,6 +31,41 @@ use syn::{FnArg, ImplItem, Item, Pat, Signature, Visibility};
 /// Merges the solution file `fills` into the starter file `starter`. Errors say, one per line,
 /// where the two disagree.
 pub fn merge(starter: &str, fills: &str) -> Result<String, String> {
+    merge_mapped(starter, fills).map(|merged| merged.text)
+}
+
+/// A merged file, and where each stretch of it that came from the solution file starts there.
+pub struct Merged {
+    pub text: String,
+    /// Stretches of `text` copied from the solution file: (their range in `text`, where they
+    /// start in the solution file).
+    pub from_fills: Vec<(std::ops::Range<usize>, usize)>,
+}
+
+impl Merged {
+    /// The offset in the solution file of `range` of the merged text, if all of it came from
+    /// the solution file.
+    pub fn fills_range(&self, range: std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
+        self.from_fills.iter().find_map(|(merged, start)| {
+            (merged.start <= range.start && range.end <= merged.end)
+                .then(|| start + (range.start - merged.start)..start + (range.end - merged.start))
+        })
+    }
+}
+
+/// Text made of the solution file's own stretches and of text the merge adds.
+#[derive(Debug, Clone)]
+enum Piece {
+    Own(String),
+    Fill(std::ops::Range<usize>),
+}
+
+fn own(text: impl Into<String>) -> Piece {
+    Piece::Own(text.into())
+}
+
+/// [`merge`], with the map from the merged text back to the solution file.
+pub fn merge_mapped(starter: &str, fills: &str) -> Result<Merged, String> {
     let starter_file = parse(starter, "the starter")?;
     let fills_file = parse(fills, "the solution")?;
     let s = Source::new(starter);
@@ -42,8 +77,8 @@ pub fn merge(starter: &str, fills: &str) -> Result<String, String> {
     let mut edits: Vec<Edit> = Vec::new();
     let mut errors = Vec::new();
     let mut filled = BTreeSet::new();
-    let mut uses = String::new();
-    let mut appended = String::new();
+    let mut uses: Vec<Piece> = Vec::new();
+    let mut appended: Vec<Piece> = Vec::new();
 
     for item in &fills_file.items {
         match item {
@@ -55,8 +90,8 @@ pub fn merge(starter: &str, fills: &str) -> Result<String, String> {
                         ));
                     }
                 }
-                uses.push_str(&f.item_text(item, &item_attrs(item)));
-                uses.push('\n');
+                uses.push(Piece::Fill(f.item_range(item, &item_attrs(item))));
+                uses.push(own("\n"));
             }
             Item::Fn(func) => {
                 let key = format!("fn {}", func.sig.ident);
@@ -68,13 +103,15 @@ pub fn merge(starter: &str, fills: &str) -> Result<String, String> {
                         filled.insert(key.clone());
                         edits.push(Edit {
                             range: gap.range.clone(),
-                            text: f.slice(fn_start(&func.vis, &func.sig), func.block.span().end()),
+                            pieces: vec![Piece::Fill(
+                                f.range(fn_start(&func.vis, &func.sig), func.block.span().end()),
+                            )],
                         });
                     }
                     None if given.contains(&key) => errors.push(format!(
                         "{key} is given code (the starter's body has no todo!): a solution cannot replace it"
                     )),
-                    None => append(&mut appended, &f.item_text(item, &func.attrs)),
+                    None => append_piece(&mut appended, f.item_range(item, &func.attrs)),
                 }
             }
             Item::Impl(imp) => {
@@ -85,11 +122,11 @@ pub fn merge(starter: &str, fills: &str) -> Result<String, String> {
                             "{key} is given code in the starter: a solution cannot redefine it"
                         ));
                     } else {
-                        append(&mut appended, &f.item_text(item, &imp.attrs));
+                        append_piece(&mut appended, f.item_range(item, &imp.attrs));
                     }
                     continue;
                 };
-                let mut inserted = String::new();
+                let mut inserted: Vec<Piece> = Vec::new();
                 for inner in &imp.items {
                     let (name, attrs) = match inner {
                         ImplItem::Fn(m) => (format!("{key}::{}", m.sig.ident), &m.attrs),
@@ -108,23 +145,25 @@ pub fn merge(starter: &str, fills: &str) -> Result<String, String> {
                             filled.insert(name.clone());
                             edits.push(Edit {
                                 range: gap.range.clone(),
-                                text: f.slice(fn_start(&m.vis, &m.sig), m.block.span().end()),
+                                pieces: vec![Piece::Fill(
+                                    f.range(fn_start(&m.vis, &m.sig), m.block.span().end()),
+                                )],
                             });
                         }
                         _ if given.contains(&name) => errors.push(format!(
                             "{name} is given code in the starter: a solution cannot replace it"
                         )),
                         _ => {
-                            inserted.push('\n');
-                            inserted.push_str(&f.lines_of(inner.span(), attrs));
-                            inserted.push('\n');
+                            inserted.push(own("\n"));
+                            inserted.push(Piece::Fill(f.lines_range(inner.span(), attrs)));
+                            inserted.push(own("\n"));
                         }
                     }
                 }
                 if !inserted.is_empty() {
                     edits.push(Edit {
                         range: *close..*close,
-                        text: inserted,
+                        pieces: inserted,
                     });
                 }
             }
@@ -136,7 +175,7 @@ pub fn merge(starter: &str, fills: &str) -> Result<String, String> {
                         key.unwrap_or_default()
                     ));
                 } else {
-                    append(&mut appended, &f.item_text(other, &item_attrs(other)));
+                    append_piece(&mut appended, f.item_range(other, &item_attrs(other)));
                 }
             }
         }
@@ -174,14 +213,14 @@ pub fn merge(starter: &str, fills: &str) -> Result<String, String> {
         }
         edits.push(Edit {
             range: from..to,
-            text: String::new(),
+            pieces: Vec::new(),
         });
     }
-    let inner: String = fills_file
-        .attrs
-        .iter()
-        .map(|a| format!("{}\n", f.slice(a.span().start(), a.span().end())))
-        .collect();
+    let mut inner: Vec<Piece> = Vec::new();
+    for a in &fills_file.attrs {
+        inner.push(Piece::Fill(f.range(a.span().start(), a.span().end())));
+        inner.push(own("\n"));
+    }
     if !uses.is_empty() || !inner.is_empty() {
         let at = starter_file
             .items
@@ -191,9 +230,16 @@ pub fn merge(starter: &str, fills: &str) -> Result<String, String> {
             .max();
         // The solution's imports go in a group of their own, so that rustfmt's ordering of the
         // starter's group is not disturbed.
-        let (at, text) = match at {
-            Some(at) if inner.is_empty() => (at, format!("\n{uses}")),
-            Some(at) => (at, format!("{inner}{uses}")),
+        let both = |before: &str, after: &str| -> Vec<Piece> {
+            let mut pieces = vec![own(before)];
+            pieces.extend(inner.iter().cloned());
+            pieces.extend(uses.iter().cloned());
+            pieces.push(own(after));
+            pieces
+        };
+        let (at, pieces) = match at {
+            Some(at) if inner.is_empty() => (at, both("\n", "")),
+            Some(at) => (at, both("", "")),
             None => {
                 let after_inner = starter_file
                     .attrs
@@ -202,29 +248,65 @@ pub fn merge(starter: &str, fills: &str) -> Result<String, String> {
                     .max()
                     .unwrap_or(0);
                 if after_inner == 0 {
-                    (0, format!("{inner}{uses}\n"))
+                    (0, both("", "\n"))
                 } else {
-                    (after_inner, format!("\n{inner}{uses}"))
+                    (after_inner, both("\n", ""))
                 }
             }
         };
         edits.push(Edit {
             range: at..at,
-            text,
+            pieces,
         });
     }
-    let mut out = apply_edits(starter, edits)?;
+    let mut pieces = apply_edits(starter, edits)?;
     if !appended.is_empty() {
         // A blank line first, so that a comment ending the starter stays the starter's.
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
-        if !out.ends_with("\n\n") {
-            out.push('\n');
-        }
-        out.push_str(&appended);
+        let ends = match edits_end_newlines(&pieces, fills) {
+            0 => "\n\n",
+            1 => "\n",
+            _ => "",
+        };
+        pieces.push(own(ends));
+        pieces.extend(appended);
     }
-    Ok(out)
+    let mut merged = Merged {
+        text: String::with_capacity(starter.len() * 2),
+        from_fills: Vec::new(),
+    };
+    for piece in pieces {
+        match piece {
+            Piece::Own(text) => merged.text.push_str(&text),
+            Piece::Fill(range) => {
+                let start = merged.text.len();
+                merged.text.push_str(&fills[range.clone()]);
+                merged
+                    .from_fills
+                    .push((start..merged.text.len(), range.start));
+            }
+        }
+    }
+    Ok(merged)
+}
+
+/// How many newlines end the text the pieces make (0, 1 or 2 or more).
+fn edits_end_newlines(pieces: &[Piece], fills: &str) -> usize {
+    let mut text = String::new();
+    for piece in pieces.iter().rev() {
+        let part = match piece {
+            Piece::Own(t) => t.as_str(),
+            Piece::Fill(r) => &fills[r.clone()],
+        };
+        text.insert_str(0, part);
+        if text.len() >= 2 {
+            break;
+        }
+    }
+    text.chars()
+        .rev()
+        .take(2)
+        .take_while(|c| *c == '\n')
+        .count()
 }
 
 /// What the student wrote, from a whole solution file `full` and the starter it was written in:
@@ -597,6 +679,14 @@ fn append(out: &mut String, text: &str) {
     out.push('\n');
 }
 
+fn append_piece(out: &mut Vec<Piece>, range: std::ops::Range<usize>) {
+    if !out.is_empty() {
+        out.push(own("\n"));
+    }
+    out.push(Piece::Fill(range));
+    out.push(own("\n"));
+}
+
 fn parse(text: &str, what: &str) -> Result<syn::File, String> {
     syn::parse_file(text).map_err(|e| {
         let at = e.span().start();
@@ -604,43 +694,43 @@ fn parse(text: &str, what: &str) -> Result<syn::File, String> {
     })
 }
 
-/// A replacement of `range` in the starter by `text`.
+/// A replacement of `range` in the starter by `pieces`.
 struct Edit {
     range: std::ops::Range<usize>,
-    text: String,
+    pieces: Vec<Piece>,
 }
 
-fn apply_edits(text: &str, mut edits: Vec<Edit>) -> Result<String, String> {
+fn apply_edits(text: &str, mut edits: Vec<Edit>) -> Result<Vec<Piece>, String> {
     edits.sort_by_key(|e| (e.range.start, e.range.end));
-    let mut out = String::with_capacity(text.len() * 2);
+    let mut out = Vec::new();
     let mut at = 0;
     for edit in edits {
         if edit.range.start < at {
             return Err("two changes to the starter overlap".into());
         }
-        out.push_str(&text[at..edit.range.start]);
-        out.push_str(&edit.text);
+        out.push(own(&text[at..edit.range.start]));
+        out.extend(edit.pieces);
         at = edit.range.end;
     }
-    out.push_str(&text[at..]);
+    out.push(own(&text[at..]));
     Ok(out)
 }
 
 /// A source text with its line starts, to turn syn's line/column positions into byte offsets.
-struct Source<'a> {
+pub(crate) struct Source<'a> {
     text: &'a str,
     lines: Vec<usize>,
 }
 
 impl<'a> Source<'a> {
-    fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         let mut lines = vec![0];
         lines.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         Source { text, lines }
     }
 
     /// The byte offset of a position (line from 1, column in characters from 0).
-    fn offset(&self, at: LineColumn) -> usize {
+    pub(crate) fn offset(&self, at: LineColumn) -> usize {
         let start = self.lines[at.line.saturating_sub(1).min(self.lines.len() - 1)];
         let line = &self.text[start..];
         start
@@ -651,7 +741,11 @@ impl<'a> Source<'a> {
     }
 
     fn slice(&self, from: LineColumn, to: LineColumn) -> String {
-        self.text[self.offset(from)..self.offset(to)].to_string()
+        self.text[self.range(from, to)].to_string()
+    }
+
+    fn range(&self, from: LineColumn, to: LineColumn) -> std::ops::Range<usize> {
+        self.offset(from)..self.offset(to)
     }
 
     fn line_start(&self, offset: usize) -> usize {
@@ -672,6 +766,15 @@ impl<'a> Source<'a> {
     /// The whole lines of an item: its attributes and the `//` comment lines right above them,
     /// through the end of the item.
     fn lines_of(&self, span: proc_macro2::Span, attrs: &[syn::Attribute]) -> String {
+        self.text[self.lines_range(span, attrs)].to_string()
+    }
+
+    /// The range of [`Source::lines_of`].
+    fn lines_range(
+        &self,
+        span: proc_macro2::Span,
+        attrs: &[syn::Attribute],
+    ) -> std::ops::Range<usize> {
         let start = self.line_start(self.offset(outer_start(span, attrs)));
         let mut from = start;
         while let Some(prev) = self.previous_line(from) {
@@ -682,11 +785,15 @@ impl<'a> Source<'a> {
                 break;
             }
         }
-        self.text[from..self.offset(span.end())].to_string()
+        from..self.offset(span.end())
     }
 
     fn item_text(&self, item: &Item, attrs: &[syn::Attribute]) -> String {
         self.lines_of(item.span(), attrs)
+    }
+
+    fn item_range(&self, item: &Item, attrs: &[syn::Attribute]) -> std::ops::Range<usize> {
+        self.lines_range(item.span(), attrs)
     }
 }
 
@@ -758,7 +865,7 @@ fn helper() -> u32 {
         assert!(!merged.contains("todo!"), "{merged}");
         assert!(!merged.contains("allow(unused_variables)"), "{merged}");
         assert!(!merged.contains("Delete this line"), "{merged}");
-        assert!(merged.contains("use std::sync::Mutex;\nuse std::sync::atomic::Ordering;\n"));
+        assert!(merged.contains("use std::sync::Mutex;\n\nuse std::sync::atomic::Ordering;\n"));
         assert!(merged.contains("/// Adds.\npub fn add(mut a: u32, b: u32) -> u32 {\n    a += b;"));
         assert!(
             merged.contains("    /// Bumps.\n    pub fn bump(&self) {\n        *self.n.lock()")
@@ -769,6 +876,23 @@ fn helper() -> u32 {
             "{merged}"
         );
         syn::parse_file(&merged).unwrap();
+    }
+
+    #[test]
+    fn the_merge_maps_back_to_the_solution_file() {
+        let merged = merge_mapped(STARTER, FILLS).unwrap();
+        for needle in [
+            "a += b;",
+            "*self.n.lock().unwrap() += helper();",
+            "self.bump();",
+            "fn helper() -> u32",
+        ] {
+            let at = merged.text.find(needle).unwrap();
+            let back = merged.fills_range(at..at + needle.len()).expect(needle);
+            assert_eq!(&FILLS[back], needle);
+        }
+        let given = merged.text.find("pub fn get").unwrap();
+        assert!(merged.fills_range(given..given + 3).is_none());
     }
 
     #[test]

@@ -10,10 +10,162 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::cargo::tail;
+use crate::cargo::{Cargo, tail};
 use crate::manifest::{GradedTest, Mode, TestName};
 use crate::runner::{Run, Verdict};
 use crate::suite::Suite;
+use crate::workbook::Lab;
+
+/// The longest a plain test may run on a mutant: well past any bounded wait
+/// (`lab_support::PATIENCE` is 10 s), so a test that gets here waits without a bound.
+const MUTANT_TEST_LIMIT: Duration = Duration::from_secs(30);
+
+/// What became of a mutant.
+#[derive(Debug)]
+pub enum Judgement {
+    /// Rejected, with the same grade on every run; the note names the test and why.
+    Killed(String),
+    /// It does not compile (the log says why).
+    Unviable(String),
+    /// Every graded test passes with it in place.
+    Survived(String),
+    /// Rejected, but not as a grade must be: in some runs only, or by the time limit instead
+    /// of a bounded wait, or by a loom bound without margin.
+    Flawed(String),
+}
+
+impl Judgement {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Judgement::Killed(_) => "killed",
+            Judgement::Unviable(_) => "unviable",
+            Judgement::Survived(_) => "survived",
+            Judgement::Flawed(_) => "flawed",
+        }
+    }
+}
+
+/// Grades the mutant now in the lab's `src/` of `workspace`: every plain test once, each
+/// exercise's failing tests again until the exercise has run `repeat` times; the loom models
+/// when the plain tests do not settle every grade; the loom bound's margin when only loom
+/// catches it.
+pub fn mutant(
+    cargo: &Cargo,
+    workspace: &std::path::Path,
+    lab: &Lab,
+    graded: &[GradedTest],
+    repeat: usize,
+    slots: &Slots,
+) -> Result<Judgement> {
+    let lab_dir = workspace.join("labs").join(&lab.folder);
+    let build = |mode: Mode| -> Result<Result<Suite, String>> {
+        Ok(
+            match Suite::build(cargo, workspace, &lab.package, &lab_dir, &[mode])? {
+                Ok(suite) => Ok(suite),
+                Err(failure) => Err(format!(
+                    "the {} do not compile:\n{}",
+                    failure.mode.label(),
+                    failure.log
+                )),
+            },
+        )
+    };
+    let mut grades = Grades {
+        repeat,
+        ..Grades::default()
+    };
+    // On a mutant, a plain test that outlives every bounded wait by far is already a finding.
+    let tests: Vec<GradedTest> = graded
+        .iter()
+        .cloned()
+        .map(|mut t| {
+            if t.mode == Mode::Plain {
+                t.timeout = t.timeout.min(MUTANT_TEST_LIMIT);
+            }
+            t
+        })
+        .collect();
+    let plain = match build(Mode::Plain)? {
+        Ok(suite) => suite,
+        Err(log) => return Ok(Judgement::Unviable(log)),
+    };
+    grade_runs(&plain, &tests, Mode::Plain, &mut grades, slots)?;
+    let mut loom_suite = None;
+    let needs_loom = grades.stable_failures().is_empty() || !grades.unstable().is_empty();
+    if lab.has_loom_feature && needs_loom && tests.iter().any(|t| t.mode == Mode::Loom) {
+        let suite = match build(Mode::Loom)? {
+            Ok(suite) => suite,
+            Err(log) => return Ok(Judgement::Unviable(log)),
+        };
+        grade_runs(&suite, &tests, Mode::Loom, &mut grades, slots)?;
+        loom_suite = Some(suite);
+    }
+
+    let mut problems = Vec::new();
+    for (test, limit) in &grades.hung {
+        problems.push(format!(
+            "{test} ran into its {} s time limit instead of failing on a bounded wait: wrap the wait that hangs in lab_support::within_patience, so that a plain `cargo test` fails with a message",
+            limit.as_secs()
+        ));
+    }
+    for exercise in grades.unstable() {
+        let runs = &grades.failed_runs[exercise];
+        let tests: Vec<String> = grades.failing[exercise]
+            .iter()
+            .map(|(t, _, r, _)| format!("{t} failed in {} of {} runs", r.len(), grades.repeat))
+            .collect();
+        problems.push(format!(
+            "exercise {exercise}'s grade changes between runs (it failed in {} of {}): {}",
+            runs.len(),
+            grades.repeat,
+            tests.join("; ")
+        ));
+    }
+    let killers = grades.stable_killers();
+    if killers.is_empty() && problems.is_empty() {
+        return Ok(Judgement::Survived(
+            "every graded test passes with this bug in place".into(),
+        ));
+    }
+    // Caught by loom alone: the bound must have a margin.
+    if let (false, Some(suite)) = (
+        killers.iter().any(|(_, m, _)| *m == Mode::Plain),
+        &loom_suite,
+    ) {
+        let loom_killers: Vec<&GradedTest> = tests
+            .iter()
+            .filter(|t| {
+                killers
+                    .iter()
+                    .any(|(k, m, _)| *m == Mode::Loom && *k == &t.test)
+            })
+            .collect();
+        for test in lost_at_lower_bound(suite, &loom_killers, slots)? {
+            problems.push(format!(
+                "{test} catches it only at its configured preemption bound, not one lower: the bound has no margin (raise it, or make the model exhaustive)"
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(Judgement::Flawed(problems.join("\n")));
+    }
+    let (test, _, verdict) = killers
+        .iter()
+        .find(|(_, m, _)| *m == Mode::Plain)
+        .or_else(|| killers.first())
+        .expect("a killed mutant has a killer");
+    let exercises = grades.stable_failures().len();
+    Ok(Judgement::Killed(format!(
+        "by {test} ({repeat}/{repeat} runs{more}): {}",
+        verdict.describe(),
+        repeat = grades.repeat,
+        more = if exercises > 1 {
+            format!(", {exercises} exercises fail")
+        } else {
+            String::new()
+        }
+    )))
+}
 
 /// The environment variable `lab_support::loom` reads to lower every model's preemption bound.
 pub const LOOM_BOUND_DELTA: &str = "LAB_LOOM_BOUND_DELTA";
@@ -144,14 +296,18 @@ pub fn passes_every_run(
     Ok(Err(lines.join("\n")))
 }
 
+/// A test that failed on a wrong version: its mode, the runs (0-based) it failed in, and the
+/// verdict of its first run.
+pub type Failing = (TestName, Mode, BTreeSet<usize>, Verdict);
+
 /// How a wrong version fared: for each exercise, in which runs it failed.
 #[derive(Debug, Default)]
 pub struct Grades {
     pub repeat: usize,
     /// Per exercise: the runs (0-based) in which some test of it failed.
     pub failed_runs: BTreeMap<String, BTreeSet<usize>>,
-    /// Per exercise: the tests that failed, with the runs they failed in and the first verdict.
-    pub failing: BTreeMap<String, Vec<(TestName, Mode, BTreeSet<usize>, Verdict)>>,
+    /// Per exercise: the tests that failed.
+    pub failing: BTreeMap<String, Vec<Failing>>,
     /// Plain tests that ran into the grader's time limit instead of failing on a bounded wait.
     pub hung: Vec<(TestName, Duration)>,
 }
@@ -175,14 +331,17 @@ impl Grades {
             .collect()
     }
 
-    /// The tests that failed in every run.
+    /// The tests that failed in every run, by name (so that reports name the same one each time).
     pub fn stable_killers(&self) -> Vec<(&TestName, Mode, &Verdict)> {
-        self.failing
+        let mut killers: Vec<(&TestName, Mode, &Verdict)> = self
+            .failing
             .values()
             .flatten()
             .filter(|(_, _, runs, _)| runs.len() == self.repeat)
             .map(|(t, m, _, v)| (t, *m, v))
-            .collect()
+            .collect();
+        killers.sort_by(|a, b| a.0.cmp(b.0));
+        killers
     }
 }
 
@@ -214,8 +373,12 @@ pub fn grade_runs(
         }
     }
     for (exercise, mut failing) in by_exercise {
-        // The quickest failures first: their repeats cost least.
-        failing.sort_by_key(|(_, run)| run.elapsed);
+        // By name, so that the same mutant is reported the same way every time; a test that ran
+        // into its time limit last (it is reported as such, and its repeats would cost most).
+        failing.sort_by(|(a, ra), (b, rb)| {
+            let hung = |r: &Run| matches!(r.verdict, Verdict::TimedOut(_));
+            (hung(ra), &a.test).cmp(&(hung(rb), &b.test))
+        });
         let runs = grades.failed_runs.entry(exercise.to_string()).or_default();
         let entries = grades.failing.entry(exercise.to_string()).or_default();
         for (test, first_run) in failing {

@@ -5,11 +5,15 @@
 mod cache;
 mod cargo;
 mod checklist;
+mod figures;
 mod fills;
+mod generated;
 mod grade;
+mod hint;
 mod integrity;
 mod judge;
 mod manifest;
+mod mutate;
 mod patch;
 mod release;
 mod runner;
@@ -19,6 +23,7 @@ mod status;
 mod suite;
 mod variants;
 mod verify;
+mod watch;
 mod workbook;
 
 use std::path::PathBuf;
@@ -55,6 +60,28 @@ enum Command {
         /// Skip the loom models (they build in release mode, which is slower the first time).
         #[arg(long)]
         no_loom: bool,
+    },
+    /// Re-run a lab's graded tests whenever you save a file in its src/, and show the first
+    /// exercise that fails, why, and which hint to read. Ctrl-C stops.
+    Watch {
+        /// The lab (default: the one whose src/ you edited last).
+        #[arg(value_name = "LAB")]
+        lab: Option<String>,
+        /// Run the loom models too (they build in release mode: slower after each change).
+        #[arg(long)]
+        loom: bool,
+    },
+    /// Show the next hint of exercise N.M from its chapter (each call shows one more).
+    Hint {
+        /// The exercise, as the chapter and the todo!() messages name it: `2.3`.
+        #[arg(value_name = "N.M")]
+        exercise: String,
+        /// Show every hint of the exercise.
+        #[arg(long, conflicts_with = "reset")]
+        all: bool,
+        /// Start the exercise's hints over.
+        #[arg(long)]
+        reset: bool,
     },
     /// Prove labs sound: manifest and chapter, the starter fails every graded test, the
     /// solution passes them all, every mutant is caught, benches, examples and the book build.
@@ -103,6 +130,43 @@ enum Command {
         /// Exit 1 when the total score is below PERCENT (for CI that should go red).
         #[arg(long, value_name = "PERCENT")]
         fail_under: Option<f64>,
+    },
+    /// For maintainers: generate mutants of the solutions with concurrency-aware operators (and
+    /// cargo-mutants' generic ones, when it is installed), judge each as verify does, print the
+    /// kill rate per lab and per operator, and record the verdicts in
+    /// solutions/NN-topic/generated.toml, which verify checks.
+    ///
+    /// A mutant that is not killed must be caught by a stronger test, or listed in lab.toml under
+    /// [[equivalent]] with a reason. Exits 1 when one is neither.
+    Mutate {
+        /// Labs to mutate (all when none).
+        #[arg(value_name = "LAB")]
+        labs: Vec<String>,
+        /// Only list the mutants, without judging them.
+        #[arg(long, conflicts_with = "show")]
+        list: bool,
+        /// Only print one mutant (its name as --list prints it) as a diff against the solution.
+        #[arg(long, value_name = "NAME")]
+        show: Option<String>,
+        /// How many times a mutant's failing tests run (its grade must be the same every time).
+        #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=100))]
+        repeat: u16,
+        /// Leave out cargo-mutants' generic operators even if it is installed.
+        #[arg(long)]
+        no_generic: bool,
+    },
+    /// For maintainers: re-measure every figure of the book (listed in book/figures/figures.toml)
+    /// on an idle machine, and write each with the command, machine, load, toolchain and date.
+    Figures {
+        /// Only the figures whose file name contains one of these.
+        #[arg(value_name = "NAME")]
+        names: Vec<String>,
+        /// List the figures and their commands.
+        #[arg(long)]
+        list: bool,
+        /// Measure at once instead of waiting until the CPUs are idle.
+        #[arg(long)]
+        no_wait: bool,
     },
     /// For maintainers: write a copy of the workspace with a lab's solution (or one of its
     /// mutants or alternatives) in place, to read, build and edit as whole files; `--save`
@@ -191,6 +255,60 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Watch { lab, loom } => {
+            watch::run(&workbook, lab.as_deref(), loom)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Hint {
+            exercise,
+            all,
+            reset,
+        } => {
+            hint::run(
+                &workbook,
+                &hint::Request {
+                    exercise,
+                    all,
+                    reset,
+                },
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Mutate {
+            labs,
+            list,
+            show,
+            repeat,
+            no_generic,
+        } => {
+            let options = mutate::Options {
+                list,
+                show,
+                repeat: usize::from(repeat),
+                no_generic,
+            };
+            let good = mutate::run(&workbook, &labs, &options)?;
+            Ok(if good {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Figures {
+            names,
+            list,
+            no_wait,
+        } => {
+            figures::run(
+                &workbook,
+                &figures::Options {
+                    names,
+                    list,
+                    no_wait,
+                },
+            )?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Solution {
             lab,

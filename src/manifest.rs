@@ -32,6 +32,20 @@ pub struct Manifest {
     /// Per-test time limits, in seconds, keyed by test name.
     #[serde(default)]
     pub timeouts: BTreeMap<String, u64>,
+    /// Generated mutants that no test can reject because they do not change what the code does,
+    /// each with the reason (see `cargo lab mutate`).
+    #[serde(rename = "equivalent", default)]
+    pub equivalents: Vec<Equivalent>,
+}
+
+/// A generated mutant that is equivalent to the solution, and why.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Equivalent {
+    /// The mutant's name as `cargo lab mutate` prints it.
+    pub mutant: String,
+    /// Why no test can tell it from the solution, in a line a reviewer can check.
+    pub reason: String,
 }
 
 /// One graded exercise.
@@ -172,6 +186,15 @@ impl Manifest {
                 if let Some(other) = owner.insert(test, &ex.id) {
                     bail!("{at}: test `{test}` is already graded by exercise {other:?}");
                 }
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for (i, eq) in self.equivalents.iter().enumerate() {
+            if eq.mutant.trim().is_empty() || eq.reason.trim().is_empty() {
+                bail!("equivalent[{i}]: both `mutant` and `reason` must be given");
+            }
+            if !seen.insert(eq.mutant.as_str()) {
+                bail!("equivalent[{i}]: {:?} is listed twice", eq.mutant);
             }
         }
         for (name, secs) in &self.timeouts {

@@ -14,7 +14,16 @@ use crate::shadow::copy_tree;
 use crate::workbook::Workbook;
 
 /// Top-level entries that stay with the maintainers.
-const MAINTAINER_ONLY: &[&str] = &["solutions", "tests", ".ci", "target", ".git", ".lab"];
+const MAINTAINER_ONLY: &[&str] = &[
+    "solutions",
+    "tests",
+    ".ci",
+    // The workbook's own CI and Pages workflows; the student copy gets grading/github/grade.yml.
+    ".github",
+    "target",
+    ".git",
+    ".lab",
+];
 
 /// Files from `grading/` that take their place in the student copy: (source, destination).
 const STUDENT_FILES: &[(&str, &str)] = &[

@@ -91,6 +91,7 @@ pub fn run_test(
         .spawn()
         .with_context(|| format!("cannot start {}", exe.display()))?;
     let group = child.id() as libc::pid_t;
+    let _running = Running::register(group);
     let stdout = capture(child.stdout.take());
     let stderr = capture(child.stderr.take());
 
@@ -236,6 +237,39 @@ fn capture<R: Read + Send + 'static>(pipe: Option<R>) -> mpsc::Receiver<String> 
         let _ = tx.send(String::from_utf8_lossy(&head).into_owned());
     });
     rx
+}
+
+/// The process groups of the tests running now, so that `cargo lab watch` can stop them on
+/// Ctrl-C (they are in groups of their own, which the terminal's Ctrl-C does not reach).
+static RUNNING: std::sync::Mutex<Vec<libc::pid_t>> = std::sync::Mutex::new(Vec::new());
+
+struct Running(libc::pid_t);
+
+impl Running {
+    fn register(group: libc::pid_t) -> Running {
+        RUNNING
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(group);
+        Running(group)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|g| *g != self.0);
+    }
+}
+
+/// Kills every test process group running now.
+pub fn kill_running_tests() {
+    let groups = RUNNING.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    for group in groups {
+        kill_group(group);
+    }
 }
 
 fn kill_group(group: libc::pid_t) {

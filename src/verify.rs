@@ -18,14 +18,14 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Result;
 
 use crate::cache::{Cache, Key};
 use crate::cargo::{Cargo, tail};
 use crate::checklist::{Checklist, Finding};
-use crate::judge::{self, Grades, Slots};
+use crate::judge::{self, Slots};
 use crate::manifest::{GradedTest, Manifest, Mode, TestName};
 use crate::shadow::Shadow;
 use crate::suite::Suite;
@@ -39,10 +39,6 @@ pub struct Options {
     /// How many times the solution's and alternatives' tests run, and a mutant's failing tests.
     pub repeat: usize,
 }
-
-/// The longest a plain test may run on a mutant: well past any bounded wait
-/// (`lab_support::PATIENCE` is 10 s), so a test that gets here waits without a bound.
-const MUTANT_TEST_LIMIT: Duration = Duration::from_secs(30);
 
 /// Runs every check for the labs named (all when none) and returns the tally.
 pub fn run(workbook: &Workbook, names: &[String], options: &Options) -> Result<Checklist> {
@@ -78,6 +74,17 @@ pub fn run(workbook: &Workbook, names: &[String], options: &Options) -> Result<C
         "book: links and includes resolve",
         &book_key.clone().text("part", "links"),
         || Ok(book_links(workbook)),
+    );
+    list.check(
+        "book: every figure a chapter uses exists and says how it was made",
+        || {
+            let problems = crate::figures::check(&workbook.book_dir()).map_err(err)?;
+            if problems.is_empty() {
+                Ok(String::new())
+            } else {
+                Err(problems.join("\n"))
+            }
+        },
     );
     ctx.check(
         &mut list,
@@ -326,6 +333,66 @@ impl LabCheck<'_> {
             return;
         }
         self.check_variants(list, sols, &graded);
+        list.check(
+            &self.name(
+                "generated mutants: the record is current and every one is killed or justified",
+            ),
+            || self.check_generated(sols, manifest),
+        );
+    }
+
+    /// `generated.toml` matches the solution, starter, tests and helpers, and every mutant in it
+    /// was killed, failed to compile, or is listed in lab.toml as equivalent.
+    fn check_generated(&self, sols: &Solutions, manifest: &Manifest) -> Finding {
+        let workbook = self.ctx.workbook;
+        let path = crate::generated::path(workbook, self.lab);
+        let rerun = format!("run `cargo lab mutate {}`", self.lab.folder);
+        if !path.is_file() {
+            return Err(format!("no {}: {rerun}", path.display()));
+        }
+        let record = crate::generated::Record::load(&path).map_err(err)?;
+        let key = crate::generated::key(workbook, self.lab, sols, manifest, &record.generator)
+            .map_err(err)?;
+        if key != record.key {
+            return Err(format!(
+                "{} is stale: the solution, the starter, the tests, lab.toml's graded tests or the shared helpers changed since it was made; {rerun}",
+                path.display()
+            ));
+        }
+        let mut problems = Vec::new();
+        for m in &record.mutants {
+            let justified = manifest.equivalents.iter().any(|e| e.mutant == m.name);
+            match m.verdict.as_str() {
+                "killed" | "unviable" => {}
+                _ if justified => {}
+                verdict => problems.push(format!("{verdict}: {} — {}", m.name, m.detail)),
+            }
+        }
+        for eq in &manifest.equivalents {
+            if !record.mutants.iter().any(|m| m.name == eq.mutant) {
+                problems.push(format!(
+                    "lab.toml lists {:?} as equivalent, but no generated mutant has that name",
+                    eq.mutant
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            problems.push(
+                "strengthen the tests, or list a mutant that is truly equivalent in lab.toml under [[equivalent]] with a reason"
+                    .into(),
+            );
+            return Err(problems.join("\n"));
+        }
+        let counts = record.by_verdict();
+        let get = |k: &str| counts.get(k).copied().unwrap_or(0);
+        Ok(format!(
+            "{} mutants: {} killed, {} unviable, {} equivalent ({})",
+            record.mutants.len(),
+            get("killed"),
+            get("unviable"),
+            record.mutants.len() - get("killed") - get("unviable"),
+            record.generator
+        ))
     }
 
     /// Like [`Context::check`], with the check named for this lab and the key given as a result.
@@ -566,117 +633,31 @@ impl LabCheck<'_> {
         }
     }
 
-    /// Grades a mutant (already in `shadow`) on every run: see the module docs.
+    /// Grades a mutant (already in `shadow`) on every run: see [`judge::mutant`].
     fn judge_mutant(
         &self,
         shadow: &Shadow,
         variant: &Variant,
         graded: &[GradedTest],
     ) -> Result<Finding> {
-        let lab_dir = shadow.lab_dir(self.lab);
-        let slots = &self.ctx.slots;
+        let judgement = judge::mutant(
+            self.ctx.cargo,
+            &shadow.root,
+            self.lab,
+            graded,
+            self.ctx.repeat,
+            &self.ctx.slots,
+        )?;
         let description = &variant.description;
-        let mut grades = Grades {
-            repeat: self.ctx.repeat,
-            ..Grades::default()
-        };
-        // On a mutant, a plain test that outlives every bounded wait by far is already a finding.
-        let tests: Vec<GradedTest> = graded
-            .iter()
-            .cloned()
-            .map(|mut t| {
-                if t.mode == Mode::Plain {
-                    t.timeout = t.timeout.min(MUTANT_TEST_LIMIT);
-                }
-                t
-            })
-            .collect();
-        let plain = match self.build(&shadow.root, &lab_dir, &[Mode::Plain]) {
-            Ok(suite) => suite,
-            Err(e) => {
-                return Ok(Err(format!(
-                    "{description}\n{e}\nthe mutant must compile: it models a mistake the tests catch"
-                )));
+        Ok(match judgement {
+            judge::Judgement::Killed(note) => Ok(format!("{description} — {note}")),
+            judge::Judgement::Unviable(log) => Err(format!(
+                "{description}\n{log}\nthe mutant must compile: it models a mistake the tests catch"
+            )),
+            judge::Judgement::Survived(why) | judge::Judgement::Flawed(why) => {
+                Err(format!("{description}\n{why}"))
             }
-        };
-        judge::grade_runs(&plain, &tests, Mode::Plain, &mut grades, slots)?;
-        let mut loom_suite = None;
-        let needs_loom = grades.stable_failures().is_empty() || !grades.unstable().is_empty();
-        if self.lab.has_loom_feature && needs_loom && tests.iter().any(|t| t.mode == Mode::Loom) {
-            let suite = match self.build(&shadow.root, &lab_dir, &[Mode::Loom]) {
-                Ok(suite) => suite,
-                Err(e) => {
-                    return Ok(Err(format!(
-                        "{description}\n{e}\nthe mutant must compile under loom too"
-                    )));
-                }
-            };
-            judge::grade_runs(&suite, &tests, Mode::Loom, &mut grades, slots)?;
-            loom_suite = Some(suite);
-        }
-
-        let mut problems = Vec::new();
-        for (test, limit) in &grades.hung {
-            problems.push(format!(
-                "{test} ran into its {} s time limit instead of failing on a bounded wait: wrap the wait that hangs in lab_support::within_patience, so that a plain `cargo test` fails with a message",
-                limit.as_secs()
-            ));
-        }
-        for exercise in grades.unstable() {
-            let runs = &grades.failed_runs[exercise];
-            let tests: Vec<String> = grades.failing[exercise]
-                .iter()
-                .map(|(t, _, r, _)| format!("{t} failed in {} of {} runs", r.len(), grades.repeat))
-                .collect();
-            problems.push(format!(
-                "exercise {exercise}'s grade changes between runs (it failed in {} of {}): {}",
-                runs.len(),
-                grades.repeat,
-                tests.join("; ")
-            ));
-        }
-        let killers = grades.stable_killers();
-        if killers.is_empty() && problems.is_empty() {
-            problems.push("every graded test passes with this bug in place".into());
-        }
-        // Caught by loom alone: the bound must have a margin.
-        if let (false, Some(suite)) = (
-            killers.iter().any(|(_, m, _)| *m == Mode::Plain),
-            &loom_suite,
-        ) {
-            let loom_killers: Vec<&GradedTest> = tests
-                .iter()
-                .filter(|t| {
-                    killers
-                        .iter()
-                        .any(|(k, m, _)| *m == Mode::Loom && *k == &t.test)
-                })
-                .collect();
-            for test in judge::lost_at_lower_bound(suite, &loom_killers, slots)? {
-                problems.push(format!(
-                    "{test} catches it only at its configured preemption bound, not one lower: the bound has no margin (raise it, or make the model exhaustive)"
-                ));
-            }
-        }
-        if !problems.is_empty() {
-            return Ok(Err(format!("{description}\n{}", problems.join("\n"))));
-        }
-        let (test, _, verdict) = killers
-            .iter()
-            .find(|(_, m, _)| *m == Mode::Plain)
-            .or_else(|| killers.first())
-            .expect("a killed mutant has a killer");
-        let exercises = grades.stable_failures().len();
-        Ok(Ok(format!(
-            "{description} — by {test} ({repeat}/{repeat} runs{more}): {}",
-            verdict.describe(),
-            repeat = grades.repeat,
-            more = if exercises > 1 {
-                format!(", {exercises} exercises fail")
-            } else {
-                String::new()
-            }
-        )))
+        })
     }
 
     fn has_binaries(&self) -> bool {

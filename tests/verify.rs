@@ -6,6 +6,9 @@ mod common;
 
 use common::{Fixture, lab_src_digest};
 
+/// The fixture lab's whole solution, as a student would write it into `src/lib.rs`.
+const SOLVED: &str = "//! Solved.\n\npub fn add(a: i64, b: i64) -> i64 {\n    a + b\n}\n\npub fn double(x: i64) -> i64 {\n    2 * x\n}\n";
+
 #[test]
 fn a_sound_workbook_passes_every_check() {
     let fx = Fixture::new("sound");
@@ -16,17 +19,22 @@ fn a_sound_workbook_passes_every_check() {
         "verify failed on the sound fixture:\n{}",
         out.text
     );
-    assert_eq!(out.last_line(), "11 passed, 0 failed", "{}", out.text);
+    assert_eq!(out.last_line(), "19 passed, 0 failed", "{}", out.text);
     out.assert_check(
-        "01-adder: mutant `off-by-one` is rejected",
+        "01-adder: mutant `off-by-one` is rejected, with the same grade on every run",
         "ok",
-        "by adder::adds",
+        "by adder::adds (5/5 runs)",
     );
     // Mutants are judged two at a time but reported in order.
     out.assert_check(
-        "01-adder: mutant `triples` is rejected",
+        "01-adder: mutant `triples` is rejected, with the same grade on every run",
         "ok",
         "by adder::doubles",
+    );
+    out.assert_check(
+        "01-adder: alternative `by-adding` passes every test on every run",
+        "ok",
+        "3 tests × 5 runs",
     );
     let at = |name: &str| out.text.find(name).unwrap();
     assert!(
@@ -44,8 +52,8 @@ fn a_sound_workbook_passes_every_check() {
 #[test]
 fn a_starter_that_already_passes_is_reported() {
     let fx = Fixture::new("starter-passes");
-    fx.copy("solutions/01-adder/src/lib.rs", "labs/01-adder/src/lib.rs");
-    let out = fx.lab(&["verify", "01-adder"]);
+    fx.write("labs/01-adder/src/lib.rs", SOLVED);
+    let out = fx.lab(&["verify", "01-adder", "--repeat", "2"]);
     assert!(!out.success);
     out.assert_check(
         "01-adder: every graded test fails on the starter",
@@ -58,12 +66,12 @@ fn a_starter_that_already_passes_is_reported() {
 fn a_failing_solution_is_reported() {
     let fx = Fixture::new("solution-fails");
     fx.edit("solutions/01-adder/src/lib.rs", "2 * x", "3 * x");
-    let out = fx.lab(&["verify", "adder"]);
+    let out = fx.lab(&["verify", "adder", "--repeat", "2"]);
     assert!(!out.success);
     out.assert_check(
-        "01-adder: solution passes every test",
+        "01-adder: solution passes every test on every run",
         "FAILED",
-        "adder::doubles (tests): failed",
+        "adder::doubles: failed",
     );
     // Mutants prove nothing against a broken solution, so they are not run.
     assert!(!out.text.contains("mutant `off-by-one`"), "{}", out.text);
@@ -72,14 +80,15 @@ fn a_failing_solution_is_reported() {
 #[test]
 fn a_surviving_mutant_is_reported() {
     let fx = Fixture::new("mutant-survives");
-    fx.copy(
-        "solutions/01-adder/src/lib.rs",
-        "solutions/01-adder/mutants/off-by-one/src/lib.rs",
+    fx.edit(
+        "solutions/01-adder/mutants/off-by-one.patch",
+        "+    a + b + 1",
+        "+    a + b + 0",
     );
-    let out = fx.lab(&["verify", "01-adder"]);
+    let out = fx.lab(&["verify", "01-adder", "--repeat", "2"]);
     assert!(!out.success);
     out.assert_check(
-        "01-adder: mutant `off-by-one` is rejected",
+        "01-adder: mutant `off-by-one` is rejected, with the same grade on every run",
         "FAILED",
         "every graded test passes with this bug in place",
     );
@@ -94,7 +103,7 @@ fn a_surviving_mutant_is_reported() {
 fn a_missing_chapter_is_reported() {
     let fx = Fixture::new("no-chapter");
     std::fs::remove_file(fx.root.join("book/01-adder.md")).unwrap();
-    let out = fx.lab(&["verify", "01-adder"]);
+    let out = fx.lab(&["verify", "01-adder", "--repeat", "2"]);
     assert!(!out.success);
     out.assert_check(
         "01-adder: lab.toml and its chapter",
@@ -108,7 +117,7 @@ fn a_chapter_that_skips_an_exercise_is_reported() {
     let fx = Fixture::new("chapter-skips");
     fx.edit("book/01-adder.md", "## Exercise 1.2: Double", "## Doubling");
     fx.edit("book/01-adder.md", "#exercise-12-double", "#doubling");
-    let out = fx.lab(&["verify", "01-adder"]);
+    let out = fx.lab(&["verify", "01-adder", "--repeat", "2"]);
     out.assert_check(
         "01-adder: lab.toml and its chapter",
         "FAILED",
@@ -120,7 +129,7 @@ fn a_chapter_that_skips_an_exercise_is_reported() {
 fn a_malformed_manifest_is_reported_with_file_and_field() {
     let fx = Fixture::new("bad-manifest");
     fx.edit("labs/01-adder/lab.toml", "points = 2", "points = \"two\"");
-    let out = fx.lab(&["verify", "01-adder"]);
+    let out = fx.lab(&["verify", "01-adder", "--repeat", "2"]);
     assert!(!out.success);
     out.assert_check("01-adder: lab.toml and its chapter", "FAILED", "lab.toml");
     out.assert_check("01-adder: lab.toml and its chapter", "FAILED", "points");
@@ -130,7 +139,7 @@ fn a_malformed_manifest_is_reported_with_file_and_field() {
 fn an_inconsistent_manifest_is_reported() {
     let fx = Fixture::new("unknown-test");
     fx.edit("labs/01-adder/lab.toml", "adder::doubles", "adder::triples");
-    let out = fx.lab(&["verify", "01-adder"]);
+    let out = fx.lab(&["verify", "01-adder", "--repeat", "2"]);
     out.assert_check(
         "01-adder: starter's tests build and are exactly the graded tests",
         "FAILED",
@@ -147,7 +156,7 @@ fn an_inconsistent_manifest_is_reported() {
 fn a_broken_book_link_is_reported() {
     let fx = Fixture::new("broken-link");
     fx.edit("book/01-adder.md", "#exercise-12-double", "#exercise-13");
-    let out = fx.lab(&["verify", "01-adder"]);
+    let out = fx.lab(&["verify", "01-adder", "--repeat", "2"]);
     out.assert_check(
         "book: links and includes resolve",
         "FAILED",
@@ -180,7 +189,163 @@ fn status_scores_the_starter_at_zero_and_the_solution_in_full() {
     );
     assert!(out.text.contains("Total: 0/3 points"), "{}", out.text);
 
-    fx.copy("solutions/01-adder/src/lib.rs", "labs/01-adder/src/lib.rs");
+    fx.write("labs/01-adder/src/lib.rs", SOLVED);
     let out = fx.lab(&["status", "adder"]);
     assert!(out.text.contains("Total: 3/3 points"), "{}", out.text);
+}
+
+#[test]
+fn a_solution_that_disagrees_with_the_starter_is_reported() {
+    let fx = Fixture::new("disagrees");
+    fx.edit(
+        "solutions/01-adder/src/lib.rs",
+        "pub fn double(x: i64)",
+        "pub fn double(x: i32)",
+    );
+    let out = fx.lab(&["verify", "01-adder", "--repeat", "2"]);
+    assert!(!out.success);
+    out.assert_check(
+        "01-adder: solution agrees with the starter",
+        "FAILED",
+        "fn double: the signature differs from the starter's",
+    );
+}
+
+#[test]
+fn a_failing_alternative_and_a_stale_mutant_are_reported() {
+    let fx = Fixture::new("alternative-fails");
+    fx.edit(
+        "solutions/01-adder/alternatives/by-adding.patch",
+        "add(x, x)",
+        "add(x, 1)",
+    );
+    // The mutant's context no longer matches the solution.
+    fx.edit(
+        "solutions/01-adder/mutants/triples.patch",
+        " pub fn double(x: i64) -> i64 {",
+        " pub fn double(y: i64) -> i64 {",
+    );
+    let out = fx.lab(&["verify", "01-adder", "--repeat", "2"]);
+    assert!(!out.success);
+    out.assert_check(
+        "01-adder: alternative `by-adding` passes every test on every run",
+        "FAILED",
+        "adder::doubles: failed",
+    );
+    out.assert_check(
+        "01-adder: mutant `triples` is rejected, with the same grade on every run",
+        "FAILED",
+        "src/lib.rs: error applying hunk #1",
+    );
+}
+
+#[test]
+fn a_mutant_whose_grade_changes_between_runs_is_reported() {
+    let fx = Fixture::new("flaky-mutant");
+    // Every call of `add` takes the next number from files it creates; odd calls are wrong. The
+    // tests run in processes of their own, so the same test fails in some runs and passes in
+    // others.
+    let counter = fx.root.join("calls");
+    std::fs::create_dir_all(&counter).unwrap();
+    let dir = counter.display();
+    let line = format!(
+        "    (0..).find(|n: &u32| std::fs::OpenOptions::new().write(true).create_new(true).open(format!(\"{dir}/{{n}}\")).is_ok()).map_or(a + b, |n| if n % 2 == 1 {{ a + b + 1 }} else {{ a + b }})"
+    );
+    let patch = format!(
+        "add is wrong on every other call.\n\n--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -1,3 +1,3 @@\n pub fn add(a: i64, b: i64) -> i64 {{\n-    a + b\n+{line}\n }}\n"
+    );
+    fx.write("solutions/01-adder/mutants/off-by-one.patch", &patch);
+    let out = fx.lab(&["verify", "01-adder"]);
+    assert!(!out.success);
+    out.assert_check(
+        "01-adder: mutant `off-by-one` is rejected, with the same grade on every run",
+        "FAILED",
+        "exercise 1.1's grade changes between runs",
+    );
+}
+
+#[test]
+fn a_test_that_waits_without_a_bound_is_reported() {
+    let fx = Fixture::new("unbounded-wait");
+    fx.edit(
+        "labs/01-adder/lab.toml",
+        "timeout_secs = 20",
+        "timeout_secs = 20\n\n[timeouts]\n\"adder::adds\" = 2",
+    );
+    fx.edit(
+        "solutions/01-adder/mutants/off-by-one.patch",
+        "+    a + b + 1",
+        "+    loop {\n+        std::thread::park();\n+    }",
+    );
+    fx.edit(
+        "solutions/01-adder/mutants/off-by-one.patch",
+        "@@ -1,5 +1,5 @@",
+        "@@ -1,5 +1,7 @@",
+    );
+    let out = fx.lab(&["verify", "01-adder", "--repeat", "2"]);
+    assert!(!out.success);
+    out.assert_check(
+        "01-adder: mutant `off-by-one` is rejected, with the same grade on every run",
+        "FAILED",
+        "adder::adds ran into its 2 s time limit instead of failing on a bounded wait",
+    );
+}
+
+#[test]
+fn findings_are_proved_once_and_replayed_until_something_changes() {
+    let fx = Fixture::new("cached");
+    // The first build writes the fixture's Cargo.lock, which every verdict depends on.
+    fx.lab(&["status"]);
+    let first = fx.lab(&["verify", "01-adder"]);
+    assert!(first.success, "{}", first.text);
+    let again = fx.lab(&["verify", "01-adder"]);
+    assert!(again.success, "{}", again.text);
+    again.assert_check(
+        "01-adder: solution passes every test on every run",
+        "ok (cached)",
+        "3 tests × 5 runs",
+    );
+    again.assert_check(
+        "01-adder: mutant `triples` is rejected, with the same grade on every run",
+        "ok (cached)",
+        "by adder::doubles",
+    );
+    // An edit to the tests is proved afresh, and so is everything with --no-cache.
+    fx.edit(
+        "labs/01-adder/tests/adder.rs",
+        "assert_eq!(double(21), 42);",
+        "assert_eq!(double(21), 42, \"21 doubled\");",
+    );
+    let edited = fx.lab(&["verify", "01-adder"]);
+    assert!(
+        !edited.text.contains(
+            "mutant `triples` is rejected, with the same grade on every run ... ok (cached)"
+        ),
+        "{}",
+        edited.text
+    );
+    let fresh = fx.lab(&["verify", "01-adder", "--no-cache"]);
+    assert!(!fresh.text.contains("(cached)"), "{}", fresh.text);
+}
+
+#[test]
+fn a_stale_record_of_generated_mutants_is_reported() {
+    let fx = Fixture::new("stale-generated");
+    fx.edit("solutions/01-adder/src/lib.rs", "2 * x", "x * 2");
+    let out = fx.lab(&["verify", "01-adder", "--repeat", "2"]);
+    assert!(!out.success);
+    out.assert_check(
+        "01-adder: generated mutants: the record is current and every one is killed or justified",
+        "FAILED",
+        "is stale",
+    );
+    // `cargo lab mutate` brings it up to date.
+    let mutate = fx.lab(&["mutate", "01-adder", "--no-generic"]);
+    assert!(mutate.success, "{}", mutate.text);
+    let out = fx.lab(&["verify", "01-adder", "--repeat", "2"]);
+    out.assert_check(
+        "01-adder: generated mutants: the record is current and every one is killed or justified",
+        "ok",
+        "mutants",
+    );
 }
