@@ -22,14 +22,17 @@ fn spawn(args: &[&str]) -> ChildGuard {
 
 #[test]
 fn wait_timeout_returns_the_status_of_a_child_that_exits_in_time() {
-    let (failed, succeeded) = within_patience(
-        "wait_timeout(an hour) on children that exit at once (it must return when they do)",
+    let (failed, succeeded, slept) = within_patience(
+        "wait_timeout(an hour) on children that exit soon (it must return when they do)",
         || {
             let mut failing = spawn(&["fail", "7", "seven"]);
             let mut ok = spawn(&["ok"]);
             let failed = failing.wait_timeout(AN_HOUR).expect("wait_timeout");
             let succeeded = ok.wait_timeout(AN_HOUR).expect("wait_timeout");
-            (failed, succeeded)
+            // Still running when wait_timeout starts: it must wait for it, not give up.
+            let mut sleeper = spawn(&["sleep", "300"]);
+            let slept = sleeper.wait_timeout(AN_HOUR).expect("wait_timeout");
+            (failed, succeeded, slept)
         },
     );
     let failed =
@@ -38,6 +41,11 @@ fn wait_timeout_returns_the_status_of_a_child_that_exits_in_time() {
     let succeeded =
         succeeded.expect("`child ok` exits at once: wait_timeout must return Some(status)");
     assert!(succeeded.success(), "the status of `child ok`");
+    let slept = slept.expect(
+        "`child sleep 300` exits after 0.3 s, well within the hour: wait_timeout must wait for it \
+         and return Some(status)",
+    );
+    assert!(slept.success(), "the status of `child sleep 300`");
 }
 
 #[test]

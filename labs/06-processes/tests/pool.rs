@@ -46,11 +46,11 @@ fn map(pool: ProcessPool, tasks: Vec<Task>) -> (ProcessPool, Vec<Result<Reply, T
     map_within(PATIENCE, pool, tasks)
 }
 
-/// [`map_within`] for gate tasks, each of which may wait `GATE_PATIENCE` in its worker before it
-/// gives up: a pool that runs them one at a time still returns, and the test can say why it
-/// failed.
+/// [`map_within`] for at most three rounds of gate tasks, each of which may wait `GATE_PATIENCE`
+/// in its worker before it gives up: a pool that runs them one at a time still returns, and the
+/// test can say why it failed. A pool that hangs fails after 20 s.
 fn map_gates(pool: ProcessPool, tasks: Vec<Task>) -> (ProcessPool, Vec<Result<Reply, TaskError>>) {
-    map_within(GATE_PATIENCE * 3, pool, tasks)
+    map_within(GATE_PATIENCE * 3 + PATIENCE / 2, pool, tasks)
 }
 
 /// What a gate task replied: its tag, its worker, and whether it got through.

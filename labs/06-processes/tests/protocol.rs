@@ -169,6 +169,36 @@ fn read_frame_reads_a_frame_that_arrives_a_few_bytes_at_a_time() {
     );
 }
 
+/// A reader that fails the way a broken connection does.
+struct Broken;
+
+impl Read for Broken {
+    fn read(&mut self, _buf: &mut [u8]) -> io::Result<usize> {
+        Err(io::Error::from(ErrorKind::ConnectionReset))
+    }
+}
+
+#[test]
+fn read_frame_passes_on_an_error_of_the_reader() {
+    for (cut, what) in [(0, "before a frame"), (2, "inside a frame's length")] {
+        let result = within_patience("read_frame from a reader that fails", move || {
+            let stream = Cursor::new(framed(&[b"payload"])[..cut].to_vec()).chain(Broken);
+            read_frame(stream).map(|read| read.map(|payload| payload.len()))
+        });
+        match result {
+            Err(error) => assert_eq!(
+                error.kind(),
+                ErrorKind::ConnectionReset,
+                "a read that fails {what} must give the reader's own error (only an Interrupted \
+                 read is retried)"
+            ),
+            Ok(read) => panic!(
+                "the reader failed {what}, so read_frame must return its error, not Ok({read:?})"
+            ),
+        }
+    }
+}
+
 #[test]
 fn read_frame_rejects_a_stream_that_ends_inside_a_frame() {
     let whole = framed(&[b"0123456789"]);

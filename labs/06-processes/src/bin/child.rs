@@ -8,6 +8,7 @@
 //! child abort              abort (on Unix: die of SIGABRT)
 //! child cat                copy stdin to stdout until stdin ends
 //! child noise BYTES        write BYTES bytes on stderr first, then copy stdin to stdout
+//! child sleep MILLIS       sleep for MILLIS milliseconds, then exit 0
 //! child hang               do nothing for a very long time
 //! ```
 //!
@@ -56,6 +57,10 @@ fn main() -> ExitCode {
                 }
             }
         }
+        ["sleep", millis] => {
+            thread::sleep(Duration::from_millis(millis.parse().unwrap_or(0)));
+            ExitCode::SUCCESS
+        }
         ["hang"] => {
             hang();
             ExitCode::SUCCESS
@@ -63,7 +68,7 @@ fn main() -> ExitCode {
         _ => {
             let _ = writeln!(
                 io::stderr(),
-                "usage: child ok|print TEXT|fail CODE TEXT|abort|cat|noise BYTES|hang"
+                "usage: child ok|print TEXT|fail CODE TEXT|abort|cat|noise BYTES|sleep MILLIS|hang"
             );
             ExitCode::from(2)
         }
