@@ -346,7 +346,10 @@ impl LabCheck<'_> {
     fn check_generated(&self, sols: &Solutions, manifest: &Manifest) -> Finding {
         let workbook = self.ctx.workbook;
         let path = crate::generated::path(workbook, self.lab);
-        let rerun = format!("run `cargo lab mutate {}`", self.lab.folder);
+        let rerun = format!(
+            "run `cargo lab mutate {}` (with --no-generic for the concurrency-aware operators alone, which is quick; cargo-mutants' generic operators, when installed, take much longer)",
+            self.lab.folder
+        );
         if !path.is_file() {
             return Err(format!("no {}: {rerun}", path.display()));
         }
