@@ -4,6 +4,10 @@ mod common;
 
 use std::io::ErrorKind;
 use std::path::Path;
+use std::process::Command;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread;
+use std::time::Duration;
 
 use common::worker_program;
 use lab_processes::task::{Reply, Task, sum_of_squares};
@@ -117,6 +121,84 @@ fn shutdown_closes_stdin_and_the_worker_exits_cleanly() {
             "a worker whose stdin is closed exits by itself, with success; got {status} (was it killed?)"
         ),
         Err(error) => panic!("shutdown failed: {error}"),
+    }
+    assert_all_gone(&[pid], "shutdown returned");
+}
+
+/// How long the next test keeps a stopped worker stopped while `shutdown` runs.
+const HOLD: Duration = Duration::from_secs(2);
+
+/// Sends signal `name` (`STOP`, `CONT`) to process `pid` with the system's `kill` program (the
+/// lab has no `unsafe`, so no `libc::kill`). A process that is gone cannot be signalled, and
+/// that is no failure of the test's own.
+fn signal(pid: u32, name: &'static str) {
+    let sent = within_patience("the `kill` program", move || {
+        Command::new("kill")
+            .args(["-s", name, &pid.to_string()])
+            .status()
+    });
+    match sent {
+        Ok(status) => assert!(
+            status.success() || is_gone(pid),
+            "`kill -s {name} {pid}` failed ({status}): the test could not signal the worker"
+        ),
+        Err(error) => panic!("could not run `kill -s {name} {pid}`: {error}"),
+    }
+}
+
+/// A healthy worker exits a moment after its stdin closes, so a `shutdown` that kills it instead
+/// of waiting often gets away with it. Here the worker is stopped (`SIGSTOP`) before `shutdown`,
+/// so it cannot exit by itself until the test lets it go on (`SIGCONT`): meanwhile a `shutdown`
+/// that waits cannot return, and one that kills the worker returns at once, with `SIGKILL`.
+/// The hold only looks for something that must not happen: on a slow machine it could let a
+/// killing `shutdown` through, but it can never fail one that waits.
+#[test]
+fn shutdown_waits_for_the_worker_instead_of_killing_it() {
+    let (worker, warm_up) = within_patience("Worker::start and a first call", || {
+        let mut worker = start();
+        let warm_up = worker.call(&Task::SumOfSquares(100));
+        (worker, warm_up)
+    });
+    assert!(
+        warm_up.is_ok(),
+        "a first call, before shutting down: {warm_up:?}"
+    );
+    let pid = worker.pid();
+    signal(pid, "STOP");
+    let (done, result) = mpsc::channel();
+    thread::spawn(move || {
+        // The receiver is gone only if the test has already failed.
+        let _ = done.send(worker.shutdown());
+    });
+    let early = result.recv_timeout(HOLD);
+    signal(pid, "CONT");
+    match early {
+        Err(RecvTimeoutError::Timeout) => {}
+        Err(RecvTimeoutError::Disconnected) => panic!("Worker::shutdown panicked (see above)"),
+        Ok(returned) => {
+            let returned = match returned {
+                Ok(status) => status.to_string(),
+                Err(error) => format!("the error {error}"),
+            };
+            assert_all_gone(&[pid], "shutdown returned");
+            panic!(
+                "shutdown returned ({returned}) while the worker was stopped and could not \
+                 exit by itself: shutdown must close the worker's stdin and wait for it to exit, \
+                 not kill it"
+            );
+        }
+    }
+    let status = within_patience(
+        "Worker::shutdown, once the stopped worker could go on",
+        move || result.recv(),
+    );
+    match status {
+        Ok(Ok(status)) => assert!(
+            status.success(),
+            "a worker whose stdin is closed exits by itself, with success; got {status} (was it killed?)"
+        ),
+        Ok(Err(error)) => panic!("shutdown failed: {error}"),
+        Err(_) => panic!("Worker::shutdown panicked (see above)"),
     }
     assert_all_gone(&[pid], "shutdown returned");
 }
