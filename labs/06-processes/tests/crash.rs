@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::worker_program;
+use common::{Held, while_stopped, worker_program};
 use lab_processes::pool::ProcessPool;
 use lab_processes::task::{Reply, Task, sum_of_squares};
 use lab_processes::worker::TaskError;
@@ -111,7 +111,27 @@ fn the_pool_replaces_a_crashed_worker_and_reaps_it() {
 fn shutdown_stops_every_worker_cleanly_and_reaps_it() {
     let (pool, _) = map(pool(3), (0..6).map(Task::SumOfSquares).collect());
     let pids = pool.worker_pids();
-    let statuses = within_patience("ProcessPool::shutdown", move || pool.shutdown());
+    // Stopped, the workers cannot exit by themselves until the test lets them go on, so a
+    // shutdown that kills them instead of waiting fails every time (see `while_stopped`).
+    let statuses = match while_stopped(&pids, "ProcessPool::shutdown", move || pool.shutdown()) {
+        Held::After(statuses) => statuses,
+        Held::Early(returned) => {
+            let returned = match returned {
+                Ok(statuses) => statuses
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                Err(error) => format!("the error {error}"),
+            };
+            assert_all_gone(&pids, "shutdown returned");
+            panic!(
+                "shutdown returned ({returned}) while every worker was stopped and could not \
+                 exit by itself: shutdown must close each worker's stdin and wait for it to \
+                 exit, not kill it"
+            );
+        }
+    };
     match statuses {
         Ok(statuses) => {
             assert_eq!(statuses.len(), 3, "one exit status per worker");

@@ -4,12 +4,8 @@ mod common;
 
 use std::io::ErrorKind;
 use std::path::Path;
-use std::process::Command;
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::thread;
-use std::time::Duration;
 
-use common::worker_program;
+use common::{Held, while_stopped, worker_program};
 use lab_processes::task::{Reply, Task, sum_of_squares};
 use lab_processes::worker::{TaskError, Worker};
 use lab_support::process::{assert_all_gone, is_gone};
@@ -125,33 +121,8 @@ fn shutdown_closes_stdin_and_the_worker_exits_cleanly() {
     assert_all_gone(&[pid], "shutdown returned");
 }
 
-/// How long the next test keeps a stopped worker stopped while `shutdown` runs.
-const HOLD: Duration = Duration::from_secs(2);
-
-/// Sends signal `name` (`STOP`, `CONT`) to process `pid` with the system's `kill` program (the
-/// lab has no `unsafe`, so no `libc::kill`). A process that is gone cannot be signalled, and
-/// that is no failure of the test's own.
-fn signal(pid: u32, name: &'static str) {
-    let sent = within_patience("the `kill` program", move || {
-        Command::new("kill")
-            .args(["-s", name, &pid.to_string()])
-            .status()
-    });
-    match sent {
-        Ok(status) => assert!(
-            status.success() || is_gone(pid),
-            "`kill -s {name} {pid}` failed ({status}): the test could not signal the worker"
-        ),
-        Err(error) => panic!("could not run `kill -s {name} {pid}`: {error}"),
-    }
-}
-
-/// A healthy worker exits a moment after its stdin closes, so a `shutdown` that kills it instead
-/// of waiting often gets away with it. Here the worker is stopped (`SIGSTOP`) before `shutdown`,
-/// so it cannot exit by itself until the test lets it go on (`SIGCONT`): meanwhile a `shutdown`
-/// that waits cannot return, and one that kills the worker returns at once, with `SIGKILL`.
-/// The hold only looks for something that must not happen: on a slow machine it could let a
-/// killing `shutdown` through, but it can never fail one that waits.
+/// Stops the worker before `shutdown`, so that it cannot exit by itself until the test lets it
+/// go on: a `shutdown` that kills it instead of waiting fails every time (see `while_stopped`).
 #[test]
 fn shutdown_waits_for_the_worker_instead_of_killing_it() {
     let (worker, warm_up) = within_patience("Worker::start and a first call", || {
@@ -164,18 +135,9 @@ fn shutdown_waits_for_the_worker_instead_of_killing_it() {
         "a first call, before shutting down: {warm_up:?}"
     );
     let pid = worker.pid();
-    signal(pid, "STOP");
-    let (done, result) = mpsc::channel();
-    thread::spawn(move || {
-        // The receiver is gone only if the test has already failed.
-        let _ = done.send(worker.shutdown());
-    });
-    let early = result.recv_timeout(HOLD);
-    signal(pid, "CONT");
-    match early {
-        Err(RecvTimeoutError::Timeout) => {}
-        Err(RecvTimeoutError::Disconnected) => panic!("Worker::shutdown panicked (see above)"),
-        Ok(returned) => {
+    let status = match while_stopped(&[pid], "Worker::shutdown", move || worker.shutdown()) {
+        Held::After(status) => status,
+        Held::Early(returned) => {
             let returned = match returned {
                 Ok(status) => status.to_string(),
                 Err(error) => format!("the error {error}"),
@@ -187,18 +149,13 @@ fn shutdown_waits_for_the_worker_instead_of_killing_it() {
                  not kill it"
             );
         }
-    }
-    let status = within_patience(
-        "Worker::shutdown, once the stopped worker could go on",
-        move || result.recv(),
-    );
+    };
     match status {
-        Ok(Ok(status)) => assert!(
+        Ok(status) => assert!(
             status.success(),
             "a worker whose stdin is closed exits by itself, with success; got {status} (was it killed?)"
         ),
-        Ok(Err(error)) => panic!("shutdown failed: {error}"),
-        Err(_) => panic!("Worker::shutdown panicked (see above)"),
+        Err(error) => panic!("shutdown failed: {error}"),
     }
     assert_all_gone(&[pid], "shutdown returned");
 }

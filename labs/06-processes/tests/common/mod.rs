@@ -11,9 +11,13 @@ use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
+use std::time::Duration;
 
 use lab_support::PATIENCE;
+use lab_support::process::is_gone;
+use lab_support::within_patience;
 
 /// The lab's `child` program (`src/bin/child.rs`), with `args`.
 pub fn child(args: &[&str]) -> Command {
@@ -107,4 +111,69 @@ fn read_tag(stream: &mut TcpStream) -> Option<u64> {
     let mut tag = [0_u8; 8];
     stream.read_exact(&mut tag).ok()?;
     Some(u64::from_be_bytes(tag))
+}
+
+/// How long [`while_stopped`] keeps the processes stopped.
+pub const HOLD: Duration = Duration::from_secs(2);
+
+/// Sends signal `name` (`STOP`, `CONT`) to process `pid` with the system's `kill` program (the
+/// lab has no `unsafe`, so no `libc::kill`). A process that is gone cannot be signalled, and
+/// that is no failure of the test's own.
+pub fn signal(pid: u32, name: &'static str) {
+    let sent = within_patience("the `kill` program", move || {
+        Command::new("kill")
+            .args(["-s", name, &pid.to_string()])
+            .status()
+    });
+    match sent {
+        Ok(status) => assert!(
+            status.success() || is_gone(pid),
+            "`kill -s {name} {pid}` failed ({status}): the test could not signal the worker"
+        ),
+        Err(error) => panic!("could not run `kill -s {name} {pid}`: {error}"),
+    }
+}
+
+/// What [`while_stopped`] saw.
+pub enum Held<T> {
+    /// `work` returned while the processes were still stopped.
+    Early(T),
+    /// `work` returned only once they could go on.
+    After(T),
+}
+
+/// Stops the processes `pids` (`SIGSTOP`), runs `work` on a thread of its own, lets the
+/// processes go on (`SIGCONT`) when `work` returns or after [`HOLD`], whichever comes first,
+/// and waits (bounded) for `work`. `what` names `work` in the failure messages.
+///
+/// A healthy worker exits a moment after its stdin closes, so a shutdown that kills workers
+/// instead of waiting for them often gets away with it. Stopped, a worker cannot exit by itself:
+/// a shutdown that waits cannot return during the hold, and one that kills returns at once. The
+/// hold only looks for something that must not happen: on a slow machine it could let a killing
+/// shutdown through, but it can never fail one that waits.
+pub fn while_stopped<T: Send + 'static>(
+    pids: &[u32],
+    what: &'static str,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Held<T> {
+    for &pid in pids {
+        signal(pid, "STOP");
+    }
+    let (done, result) = mpsc::channel();
+    thread::spawn(move || {
+        // The receiver is gone only if the test has already failed.
+        let _ = done.send(work());
+    });
+    let early = result.recv_timeout(HOLD);
+    for &pid in pids {
+        signal(pid, "CONT");
+    }
+    match early {
+        Ok(value) => Held::Early(value),
+        Err(RecvTimeoutError::Disconnected) => panic!("{what} panicked (see above)"),
+        Err(RecvTimeoutError::Timeout) => match within_patience(what, move || result.recv()) {
+            Ok(value) => Held::After(value),
+            Err(_) => panic!("{what} panicked (see above)"),
+        },
+    }
 }
