@@ -11,6 +11,8 @@ use std::sync::{Condvar, Mutex, MutexGuard, Once, PoisonError};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
+#[cfg(unix)]
+pub mod cpu;
 #[cfg(feature = "loom")]
 pub mod loom;
 #[cfg(unix)]

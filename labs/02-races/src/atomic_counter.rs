@@ -18,14 +18,20 @@ impl AtomicCounter {
         }
     }
 
-    /// Adds one unless the count has already reached `limit`, and says whether it added.
+    /// Adds one unless the count has already reached `limit`, and says whether it added (a ticket
+    /// office that must never sell more seats than the hall holds).
     ///
-    /// However many threads call this at once, the count never goes past `limit`, and exactly
-    /// `limit - start` calls return `true` (a ticket office that never sells more seats than
-    /// there are).
+    /// However many threads call this at once:
+    ///
+    /// - the count never goes past `limit`, as seen by any thread at any moment: not even for an
+    ///   instant (adding one and then taking it back is not allowed);
+    /// - a call returns `false` only when the count has reached `limit`. Another thread changing
+    ///   the count at the same moment is no reason to refuse: while the count is below `limit`,
+    ///   the call adds. So if `n` calls start from a count of `start` below `limit`, exactly
+    ///   `min(n, limit - start)` of them return `true`.
     pub fn increment_if_below(&self, limit: u64) -> bool {
         todo!(
-            "2.2: decide and add in one atomic step (fetch_update or a compare_exchange loop) — see the chapter, Exercise 2.2"
+            "2.2: decide and add in one atomic step, trying again if another thread got in first — see the chapter, Exercise 2.2"
         )
     }
 }

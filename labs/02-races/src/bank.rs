@@ -78,9 +78,12 @@ impl Bank {
     ///
     /// # Errors
     ///
-    /// [`TransferError::NoSuchAccount`] if `from` (checked first) or `to` is not an account;
-    /// [`TransferError::InsufficientFunds`], with `from`'s balance and the `amount`, if the balance
-    /// is less than the amount.
+    /// Checked in this order; the first that applies is returned:
+    ///
+    /// 1. [`TransferError::NoSuchAccount`]`(from)` if `from` is not an account;
+    /// 2. [`TransferError::NoSuchAccount`]`(to)` if `to` is not an account;
+    /// 3. [`TransferError::InsufficientFunds`], with `from`'s balance and the `amount`, if the
+    ///    balance is less than the amount.
     pub fn transfer(&self, from: usize, to: usize, amount: u64) -> Result<(), TransferError> {
         todo!(
             "2.4: check the balance and move the money under one lock — see the chapter, Exercise 2.4"

@@ -1,11 +1,10 @@
 //! Exercise 2.3: a spin lock on an `AtomicBool`, with an RAII guard.
 
-use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 
 use crate::counter::Counter;
-use crate::sync::UnsafeCell;
 use crate::sync::atomic::AtomicBool;
+use crate::sync::{MutPtr, UnsafeCell};
 // You will also need `Ordering` (from `crate::sync::atomic`) and `crate::sync::hint`. Take them
 // from `crate::sync`, never from `std`, or the loom models cannot see them.
 
@@ -42,14 +41,16 @@ impl<T> SpinLock<T> {
     /// unlocking is visible to the new holder.
     pub fn try_lock(&self) -> Option<SpinLockGuard<'_, T>> {
         todo!(
-            "2.3: take the lock with one compare_exchange (which orderings?), then make the guard — see the chapter, Exercise 2.3"
+            "2.3: see and take a free lock in one atomic step (which ordering?), then make the guard — see the chapter, Exercise 2.3"
         )
     }
 
-    /// Takes the lock, spinning until it is free.
+    /// Takes the lock, spinning until it is free. Every turn of the waiting loop calls
+    /// `hint::spin_loop()` (from `crate::sync`), which tells the processor, or loom, that this
+    /// thread is waiting for another one.
     pub fn lock(&self) -> SpinLockGuard<'_, T> {
         todo!(
-            "2.3: retry try_lock, spinning with hint::spin_loop while the lock looks taken — see the chapter, Exercise 2.3"
+            "2.3: try again until the lock is yours, with hint::spin_loop() on every turn — see the chapter, Exercise 2.3"
         )
     }
     // ANCHOR_END: spinlock_methods
@@ -68,7 +69,7 @@ impl<T> SpinLock<T> {
     unsafe fn guard(&self) -> SpinLockGuard<'_, T> {
         SpinLockGuard {
             lock: self,
-            _not_shared: PhantomData,
+            data: self.data.get_mut(),
         }
     }
 }
@@ -79,9 +80,20 @@ impl<T> SpinLock<T> {
 #[derive(Debug)]
 pub struct SpinLockGuard<'a, T> {
     lock: &'a SpinLock<T>,
-    /// The guard gives `&mut T`, so it is `Send` and `Sync` only when `&mut T` would be.
-    _not_shared: PhantomData<&'a mut T>,
+    /// The pointer to the data, taken when the lock was taken and kept until the guard is gone.
+    /// Under loom, a `MutPtr` records that this thread is using the data for as long as it lives,
+    /// so a second guard at the same time, or one not ordered after this one's unlock, fails the
+    /// model. (Fields are dropped after `Drop::drop` has run, so the record ends right after the
+    /// unlocking store, before any other thread can run.)
+    data: MutPtr<T>,
 }
+
+// A raw pointer is neither `Send` nor `Sync`, so neither is a type that holds one, unless it says
+// otherwise. Sharing a `&SpinLockGuard` between threads shares a `&T`, which is sound exactly
+// when `T: Sync` (`std::sync::MutexGuard` has the same impl). The guard stays `!Send`, like
+// `MutexGuard`: nothing here needs to move a guard to another thread.
+// SAFETY: through `&SpinLockGuard` only `Deref` is reachable, which hands out `&T`.
+unsafe impl<T: Sync> Sync for SpinLockGuard<'_, T> {}
 
 impl<T> SpinLockGuard<'_, T> {
     /// Unlocks now; the same as dropping the guard.
@@ -103,8 +115,8 @@ impl<T> Deref for SpinLockGuard<'_, T> {
 
     fn deref(&self) -> &T {
         // SAFETY: this guard holds the lock, so no other thread can reach the data until it is
-        // dropped, and the reference cannot outlive the guard.
-        self.lock.data.with(|data| unsafe { &*data })
+        // dropped, and the reference cannot outlive the guard (nor, so, the lock it borrows).
+        unsafe { self.data.deref() }
     }
 }
 
@@ -112,7 +124,7 @@ impl<T> DerefMut for SpinLockGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
         // SAFETY: as in `deref`; and `&mut self` means there is no other reference through this
         // guard.
-        self.lock.data.with_mut(|data| unsafe { &mut *data })
+        unsafe { self.data.deref() }
     }
 }
 // ANCHOR_END: guard

@@ -3,17 +3,15 @@
 // With the `loom` feature on, the lab's types only work inside a loom model.
 #![cfg(not(feature = "loom"))]
 
-mod common;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{Rendezvous, with_patience};
 use lab_races::cache::Cache;
+use lab_support::{Rendezvous, within_patience};
 
 #[test]
 fn get_and_insert_work_like_a_map() {
-    with_patience("get and insert on one thread", || {
+    within_patience("get and insert on one thread", || {
         let cache = Cache::new();
         assert_eq!(cache.get(&"ada"), None, "a new cache is empty");
         assert_eq!(cache.insert("ada", 1815), None, "no old value to return");
@@ -30,7 +28,7 @@ fn get_and_insert_work_like_a_map() {
 
 #[test]
 fn get_or_insert_with_makes_only_missing_values() {
-    with_patience("get_or_insert_with on one thread", || {
+    within_patience("get_or_insert_with on one thread", || {
         let cache = Cache::new();
         cache.insert("grace", 1906);
         let made = AtomicUsize::new(0);
@@ -79,26 +77,28 @@ impl Clone for MeetsAnotherReader {
 
 #[test]
 fn readers_share_the_lock() {
-    let cache = Arc::new(Cache::new());
-    cache.insert("shared", MeetsAnotherReader(Arc::new(Rendezvous::new(2))));
-    let readers: Vec<_> = (0..2)
-        .map(|_| {
-            let cache = Arc::clone(&cache);
-            std::thread::spawn(move || cache.get(&"shared").is_some())
-        })
-        .collect();
-    for reader in readers {
-        match reader.join() {
-            Ok(found) => assert!(found, "the value was inserted: get must find it"),
-            Err(panic) => std::panic::resume_unwind(panic),
+    within_patience("two threads calling get at once", || {
+        let cache = Arc::new(Cache::new());
+        cache.insert("shared", MeetsAnotherReader(Arc::new(Rendezvous::new(2))));
+        let readers: Vec<_> = (0..2)
+            .map(|_| {
+                let cache = Arc::clone(&cache);
+                std::thread::spawn(move || cache.get(&"shared").is_some())
+            })
+            .collect();
+        for reader in readers {
+            match reader.join() {
+                Ok(found) => assert!(found, "the value was inserted: get must find it"),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
         }
-    }
+    });
 }
 
 #[test]
 fn get_or_insert_with_on_a_missing_key_does_not_wait_for_itself() {
     // Taking the write lock while this thread still holds the read lock never returns.
-    let value = with_patience("get_or_insert_with on a missing key", || {
+    let value = within_patience("get_or_insert_with on a missing key", || {
         Cache::new().get_or_insert_with(7, || "seven")
     });
     assert_eq!(value, "seven");
@@ -110,7 +110,7 @@ fn threads_asking_for_the_same_keys_get_the_same_values() {
     const KEYS: usize = 200;
     let cache = Cache::new();
     let made = AtomicUsize::new(0);
-    let seen: Vec<Vec<usize>> = with_patience("four threads filling the cache", move || {
+    let seen: Vec<Vec<usize>> = within_patience("four threads filling the cache", move || {
         std::thread::scope(|s| {
             let workers: Vec<_> = (0..THREADS)
                 .map(|me| {

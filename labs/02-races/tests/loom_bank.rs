@@ -4,18 +4,11 @@
 
 use lab_races::bank::Bank;
 use lab_races::sync::{Arc, thread};
-use loom::model::Builder;
-
-/// Checks `model` under every interleaving with at most three preemptions.
-fn check(model: impl Fn() + Sync + Send + 'static) {
-    let mut builder = Builder::new();
-    builder.preemption_bound = Some(3);
-    builder.check(model);
-}
+use lab_support::loom::{Bound, model};
 
 #[test]
 fn two_transfers_cannot_spend_the_same_money() {
-    check(|| {
+    model(Bound::Exhaustive, || {
         // Account 0 holds 100; two threads each try to pay 60 out of it.
         let bank = Arc::new(Bank::new(vec![100, 0, 0]));
         let other = thread::spawn({

@@ -5,14 +5,7 @@
 use lab_races::cache::Cache;
 use lab_races::sync::atomic::{AtomicUsize, Ordering};
 use lab_races::sync::{Arc, thread};
-use loom::model::Builder;
-
-/// Checks `model` under every interleaving with at most three preemptions.
-fn check(model: impl Fn() + Sync + Send + 'static) {
-    let mut builder = Builder::new();
-    builder.preemption_bound = Some(3);
-    builder.check(model);
-}
+use lab_support::loom::{Bound, model};
 
 /// Asks `cache` for the key "answer", offering `maker` as the value and counting in `made` each
 /// time a value is made.
@@ -25,7 +18,7 @@ fn ask(cache: &Cache<&str, &'static str>, made: &AtomicUsize, maker: &'static st
 
 #[test]
 fn a_missing_value_is_made_once() {
-    check(|| {
+    model(Bound::Exhaustive, || {
         let cache = Arc::new(Cache::new());
         let made = Arc::new(AtomicUsize::new(0));
         let other = thread::spawn({

@@ -9,18 +9,11 @@
 
 use lab_races::spinlock::SpinLock;
 use lab_races::sync::{Arc, thread};
-use loom::model::Builder;
-
-/// Checks `model` under every interleaving with at most three preemptions.
-fn check(model: impl Fn() + Sync + Send + 'static) {
-    let mut builder = Builder::new();
-    builder.preemption_bound = Some(3);
-    builder.check(model);
-}
+use lab_support::loom::{Bound, model};
 
 #[test]
 fn lock_hands_the_data_from_holder_to_holder() {
-    check(|| {
+    model(Bound::Exhaustive, || {
         let lock = Arc::new(SpinLock::new(0_u32));
         let other = thread::spawn({
             let lock = Arc::clone(&lock);
@@ -38,7 +31,7 @@ fn lock_hands_the_data_from_holder_to_holder() {
 
 #[test]
 fn try_lock_lets_one_thread_in_at_a_time() {
-    check(|| {
+    model(Bound::Exhaustive, || {
         let lock = Arc::new(SpinLock::new(0_u32));
         let try_add = |lock: &SpinLock<u32>| match lock.try_lock() {
             Some(mut guard) => {
@@ -66,7 +59,7 @@ fn try_lock_lets_one_thread_in_at_a_time() {
 
 #[test]
 fn unlock_releases_the_lock_once() {
-    check(|| {
+    model(Bound::Exhaustive, || {
         let lock = Arc::new(SpinLock::new(0_u32));
         let other = thread::spawn({
             let lock = Arc::clone(&lock);

@@ -7,17 +7,15 @@
 // With the `loom` feature on, the lab's types only work inside a loom model.
 #![cfg(not(feature = "loom"))]
 
-mod common;
-
 use std::sync::Arc;
 
-use common::with_patience;
 use lab_races::counter::count_on_threads;
 use lab_races::spinlock::SpinLock;
+use lab_support::within_patience;
 
 #[test]
 fn lock_gives_access_to_the_data() {
-    let names = with_patience("lock, write, unlock, lock again", || {
+    let names = within_patience("lock, write, unlock, lock again", || {
         let lock = SpinLock::new(vec!["ada"]);
         lock.lock().push("grace");
         {
@@ -36,7 +34,7 @@ fn lock_gives_access_to_the_data() {
 
 #[test]
 fn try_lock_fails_while_a_guard_exists() {
-    with_patience("try_lock", || {
+    within_patience("try_lock", || {
         let lock = SpinLock::new(0);
         let mut guard = lock
             .try_lock()
@@ -59,7 +57,7 @@ fn try_lock_fails_while_a_guard_exists() {
 
 #[test]
 fn lock_and_unlock_release_the_lock() {
-    with_patience("lock, then unlock", || {
+    within_patience("lock, then unlock", || {
         let lock = SpinLock::new(String::new());
         let mut guard = lock.lock();
         guard.push_str("spin");
@@ -81,7 +79,7 @@ fn lock_and_unlock_release_the_lock() {
 fn lock_waits_for_the_holder() {
     // The main thread holds the lock while a second thread asks for it; the second thread can
     // only get it after the main thread's write is done.
-    with_patience("a second thread waiting for the lock", || {
+    within_patience("a second thread waiting for the lock", || {
         let lock = Arc::new(SpinLock::new(Vec::new()));
         let mut guard = lock.lock();
         let waiter = std::thread::spawn({
@@ -103,7 +101,7 @@ fn lock_waits_for_the_holder() {
 fn many_threads_count_under_the_lock() {
     const THREADS: usize = 4;
     const PER_THREAD: u64 = 20_000;
-    let total = with_patience("four threads counting under the lock", || {
+    let total = within_patience("four threads counting under the lock", || {
         count_on_threads(&SpinLock::new(0_u64), THREADS, PER_THREAD)
     });
     assert_eq!(

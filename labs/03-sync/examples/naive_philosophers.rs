@@ -8,15 +8,13 @@
 //! a left fork and waits for a right one. It then reports a deadlock and the process aborts:
 //! that is the expected ending of this example.
 
+use lab_support::loom::{Bound, model};
 use lab_sync::philosophers::Table;
 use lab_sync::sync::{Arc, thread};
-use loom::model::Builder;
 
 // ANCHOR: model
 fn main() {
-    let mut model = Builder::new();
-    model.preemption_bound = Some(2);
-    model.check(|| {
+    model(Bound::Exhaustive, || {
         let table = Arc::new(Table::new(3));
         let others: Vec<_> = (1..3)
             .map(|seat| {

@@ -42,13 +42,26 @@ impl CountDownLatch {
         )
     }
 
-    /// Blocks until the count is zero; returns at once if it already is.
+    /// Blocks until the count is zero; returns at once if it already is. It never returns while
+    /// the count is above zero, whatever wakes the thread up (see
+    /// [`wake_waiters_spuriously`](Self::wake_waiters_spuriously)).
     pub fn wait(&self) {
         todo!(
-            "3.3: wait on the condvar while the count is above zero — see the chapter, Exercise 3.3"
+            "3.3: wait on the condvar for as long as the count is above zero — see the chapter, Exercise 3.3"
         )
     }
     // ANCHOR_END: latch
+
+    /// Wakes every thread blocked in [`wait`](Self::wait) without counting down: a *spurious
+    /// wake-up*, on purpose.
+    ///
+    /// The standard library's `Condvar` may wake a waiting thread with no notify at all, so a
+    /// woken thread must look at the count again before it returns. The tests call this to check
+    /// that `wait` does; your code never needs to.
+    pub fn wake_waiters_spuriously(&self) {
+        let _remaining = lock(&self.remaining);
+        self.opened.notify_all();
+    }
 }
 
 impl fmt::Debug for CountDownLatch {

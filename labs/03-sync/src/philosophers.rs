@@ -62,16 +62,15 @@ impl Table {
     /// Picks up both forks of `seat`, calls `eat` while holding them, puts them down, and returns
     /// what `eat` returned.
     ///
-    /// Never deadlocks, however many philosophers dine at once: every philosopher picks up the
-    /// lower-numbered of their two forks first (*lock ordering*). Two neighbours never eat at the
-    /// same time.
+    /// Never deadlocks, however many philosophers dine at once, and holds both forks for the
+    /// whole of `eat`, so two neighbours never eat at the same time.
     ///
     /// # Panics
     ///
     /// If `seat` does not exist, or if `eat` panics (the forks are put down first).
     pub fn dine<R>(&self, seat: usize, eat: impl FnOnce() -> R) -> R {
         todo!(
-            "3.6: lock the lower-numbered fork first, then the other, then eat — see the chapter, Exercise 3.6"
+            "3.6: pick up both forks in an order that no ring of waiting philosophers can form, then eat — see the chapter, Exercise 3.6"
         )
     }
 }

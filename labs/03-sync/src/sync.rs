@@ -6,7 +6,7 @@
 //! - a plain build (`cargo test -p lab-sync`) re-exports `std`'s types;
 //! - a build with the `loom` feature (`cargo test -p lab-sync --release --features loom`)
 //!   re-exports loom's look-alikes, which let loom run a test under every interleaving of its
-//!   threads that matters.
+//!   threads that can change the outcome (within the limits the chapter on races lists).
 //!
 //! The code that uses them is the same in both modes. Loom's `Condvar` has no `wait_while`, so
 //! the lab waits with [`wait`] in an explicit `while` loop (which is also the clearest way to
@@ -16,7 +16,6 @@ use std::sync::PoisonError;
 
 #[cfg(feature = "loom")]
 pub use loom::{
-    cell::UnsafeCell,
     hint,
     sync::{Arc, Condvar, Mutex, MutexGuard, atomic},
     thread,
@@ -28,30 +27,6 @@ pub use std::{
     sync::{Arc, Condvar, Mutex, MutexGuard, atomic},
     thread,
 };
-
-/// `std`'s `UnsafeCell` behind the closure-based API of loom's, so that code using it reads the
-/// same in both modes (loom needs the closures to see every access).
-#[cfg(not(feature = "loom"))]
-#[derive(Debug, Default)]
-pub struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
-
-#[cfg(not(feature = "loom"))]
-impl<T> UnsafeCell<T> {
-    /// Wraps `value`.
-    pub const fn new(value: T) -> Self {
-        UnsafeCell(std::cell::UnsafeCell::new(value))
-    }
-
-    /// Calls `f` with a shared raw pointer to the value.
-    pub fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
-        f(self.0.get())
-    }
-
-    /// Calls `f` with a mutable raw pointer to the value.
-    pub fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
-        f(self.0.get())
-    }
-}
 
 // ANCHOR: helpers
 /// Locks `mutex`, ignoring poisoning.

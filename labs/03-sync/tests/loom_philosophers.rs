@@ -4,10 +4,10 @@
 //!
 //! Run with `cargo test -p lab-sync --release --features loom --test loom_philosophers`.
 
+use lab_support::loom::{Bound, model};
 use lab_sync::philosophers::Table;
 use lab_sync::sync::atomic::{AtomicBool, Ordering};
 use lab_sync::sync::{Arc, thread};
-use loom::model::Builder;
 
 const SEATS: usize = 3;
 
@@ -27,9 +27,7 @@ fn eat_once(table: &Table, eating: &[AtomicBool], seat: usize) {
 
 #[test]
 fn three_philosophers_never_deadlock() {
-    let mut model = Builder::new();
-    model.preemption_bound = Some(2);
-    model.check(|| {
+    model(Bound::Exhaustive, || {
         let table = Arc::new(Table::new(SEATS));
         let eating: Arc<Vec<AtomicBool>> =
             Arc::new((0..SEATS).map(|_| AtomicBool::new(false)).collect());

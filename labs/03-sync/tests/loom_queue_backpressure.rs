@@ -1,17 +1,16 @@
 //! Loom model for Exercise 3.1: a producer pushes three items through a queue of capacity 1, so
-//! it must block on the full queue and be woken by the consumer's pops.
+//! it must block on the full queue and be woken by the consumer's pops, and the queue must never
+//! hold more than one item.
 //!
 //! Run with `cargo test -p lab-sync --release --features loom --test loom_queue_backpressure`.
 
+use lab_support::loom::{Bound, model};
 use lab_sync::queue::BoundedQueue;
 use lab_sync::sync::{Arc, thread};
-use loom::model::Builder;
 
 #[test]
 fn a_producer_blocked_on_a_full_queue_is_woken_by_pop() {
-    let mut model = Builder::new();
-    model.preemption_bound = Some(3);
-    model.check(|| {
+    model(Bound::Exhaustive, || {
         let queue = Arc::new(BoundedQueue::new(1));
         let producer = {
             let queue = Arc::clone(&queue);
@@ -20,6 +19,12 @@ fn a_producer_blocked_on_a_full_queue_is_woken_by_pop() {
                     queue
                         .push(item)
                         .expect("the queue is never closed in this model");
+                    let len = queue.len();
+                    assert!(
+                        len <= 1,
+                        "a queue of capacity 1 held {len} items after a push: push must wait \
+                         for as long as the queue is full, and look again after every wake-up"
+                    );
                 }
             })
         };
@@ -28,7 +33,8 @@ fn a_producer_blocked_on_a_full_queue_is_woken_by_pop() {
         assert_eq!(
             got,
             vec![Some(1), Some(2), Some(3)],
-            "the items must come out in order, each exactly once"
+            "the items must come out in order, each exactly once (None means a pop returned \
+             from an open queue)"
         );
         assert!(
             queue.is_empty(),

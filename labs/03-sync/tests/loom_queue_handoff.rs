@@ -3,16 +3,20 @@
 //!
 //! Run with `cargo test -p lab-sync --release --features loom --test loom_queue_handoff`.
 
+use lab_support::loom::{Bound, model};
 use lab_sync::queue::BoundedQueue;
 use lab_sync::sync::{Arc, thread};
-use loom::model::Builder;
 
 // ANCHOR: model
 #[test]
 fn two_consumers_each_get_one_of_two_pushed_items() {
-    let mut model = Builder::new();
-    model.preemption_bound = Some(3);
-    model.check(|| {
+    // Bound: 3 preemptions. Exhaustive, this model takes seconds of CPU for a queue that wakes
+    // every waiter (notify_all), and up to 20 s on a loaded 2-core machine. The bugs it is here
+    // for (`if` around the wait in `pop`, a push that notifies only when the queue was empty)
+    // show with 2 preemptions: both consumers go to sleep before the main thread pushes, and one
+    // more switch lets the wrong thread take the lock. `cargo lab verify` checks that they are
+    // still caught with the bound lowered to 2.
+    model(Bound::Preemptions(3), || {
         let queue = Arc::new(BoundedQueue::new(2));
         let consumers: Vec<_> = (0..2)
             .map(|_| {

@@ -3,18 +3,16 @@
 // A plain test: with `--features loom` the lab's primitives only work inside a loom model.
 #![cfg(not(feature = "loom"))]
 
-mod common;
-
 use std::collections::HashSet;
-use std::sync::{Arc, Barrier, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::{self, ThreadId};
 
-use common::{PATIENCE, finishes};
+use lab_support::{PATIENCE, Rendezvous, within_patience};
 use lab_sync::pipeline::parallel_map;
 
 #[test]
 fn results_come_back_in_input_order() {
-    let squares = finishes("parallel_map over 0..100 on 3 workers", || {
+    let squares = within_patience("parallel_map over 0..100 on 3 workers", || {
         parallel_map(0..100_u64, 3, 4, |n| n * n)
     });
     assert!(
@@ -22,7 +20,7 @@ fn results_come_back_in_input_order() {
         "result i must be work(input i), for every input"
     );
 
-    let lengths = finishes("parallel_map over owned strings", || {
+    let lengths = within_patience("parallel_map over owned strings", || {
         parallel_map(vec!["a".to_string(), "bcd".to_string()], 1, 1, |s| s.len())
     });
     assert_eq!(
@@ -31,15 +29,70 @@ fn results_come_back_in_input_order() {
         "works with owned inputs and one worker"
     );
 
-    let nothing = finishes("parallel_map over no inputs", || {
+    let nothing = within_patience("parallel_map over no inputs", || {
         parallel_map(Vec::<u8>::new(), 2, 2, |n| n)
     });
     assert!(nothing.is_empty(), "no inputs must give no results");
 }
 
 #[test]
+fn no_workers_or_no_capacity_is_refused_with_a_panic() {
+    // The documented panics: with no worker nothing would ever run, and with no capacity the job
+    // channel could not hold the item the feeder hands over. One worker and a capacity of one are
+    // fine.
+    let smallest = within_patience("parallel_map with 1 worker and capacity 1", || {
+        parallel_map(0..3_u32, 1, 1, |n| n)
+    });
+    assert_eq!(
+        smallest,
+        [0, 1, 2],
+        "parallel_map(0..3, workers = 1, capacity = 1, identity) must return [0, 1, 2]"
+    );
+    for (workers, capacity) in [(0, 1), (1, 0)] {
+        let panicked = within_patience("parallel_map with workers or capacity 0", move || {
+            std::panic::catch_unwind(|| parallel_map(0..3_u32, workers, capacity, |n| n)).is_err()
+        });
+        assert!(
+            panicked,
+            "parallel_map(…, workers = {workers}, capacity = {capacity}, …) must panic: its \
+             documentation says it panics if workers or capacity is 0"
+        );
+    }
+}
+
+#[test]
+fn a_panic_in_work_reaches_the_caller() {
+    // Every call of `work` panics, so every worker stops at its first job: the feeder must not be
+    // left waiting forever to hand over the rest, and the panic must come out of parallel_map.
+    lab_support::hide_deliberate_panics();
+    let doubled = within_patience("parallel_map with 2 workers and capacity 1", || {
+        parallel_map(0..3_u32, 2, 1, |n| n * 2)
+    });
+    assert_eq!(
+        doubled,
+        [0, 2, 4],
+        "parallel_map(0..3, workers = 2, capacity = 1, double) must return [0, 2, 4]"
+    );
+    let panicked = within_patience(
+        "parallel_map whose every call of work panics (a feeder left waiting for workers that are gone?)",
+        || {
+            std::panic::catch_unwind(|| {
+                parallel_map(0..50_u32, 2, 1, |n| -> u32 {
+                    panic!("work fails on {n} {}", lab_support::ON_PURPOSE)
+                })
+            })
+            .is_err()
+        },
+    );
+    assert!(
+        panicked,
+        "every call of work panicked: parallel_map must panic too, once its threads have stopped"
+    );
+}
+
+#[test]
 fn results_are_reordered_when_a_later_input_finishes_first() {
-    let results = finishes(
+    let results = within_patience(
         "parallel_map where input 0 waits until input 2 has started",
         || {
             // With 2 workers, input 2 can only start on the worker that has already sent input 1's
@@ -69,12 +122,11 @@ fn results_are_reordered_when_a_later_input_finishes_first() {
 #[test]
 fn every_worker_runs_at_the_same_time_on_its_own_thread() {
     const WORKERS: usize = 3;
-    let threads = finishes("3 workers each waiting for the other two", || {
-        let all_busy = Barrier::new(WORKERS);
-        parallel_map(0..WORKERS, WORKERS, 1, |_| {
-            all_busy.wait();
-            thread::current().id()
-        })
+    let (caller, threads) = within_patience("3 workers each waiting for the other two", || {
+        let all_busy = Rendezvous::new(WORKERS);
+        let caller = thread::current().id();
+        let threads = parallel_map(0..WORKERS, WORKERS, 1, |_| all_busy.meet("calls of work"));
+        (caller, threads)
     });
     let distinct: HashSet<ThreadId> = threads.into_iter().collect();
     assert_eq!(
@@ -83,8 +135,8 @@ fn every_worker_runs_at_the_same_time_on_its_own_thread() {
         "parallel_map(…, workers = 3, …) must run 3 calls of work at once on 3 threads"
     );
     assert!(
-        !distinct.contains(&thread::current().id()),
-        "work must run on the worker threads"
+        !distinct.contains(&caller),
+        "work must run on the worker threads, not on the thread that called parallel_map"
     );
 }
 
@@ -167,7 +219,7 @@ fn the_feeder_never_runs_more_than_capacity_ahead_of_the_workers() {
     const WORKERS: usize = 2;
     const CAPACITY: usize = 3;
     const INPUTS: usize = 200;
-    let results = finishes(
+    let results = within_patience(
         "parallel_map with busy workers and a bounded job channel",
         || {
             let backlog = Arc::new(Backlog {

@@ -3,36 +3,38 @@
 // A plain test: with `--features loom` the lab's primitives only work inside a loom model.
 #![cfg(not(feature = "loom"))]
 
-mod common;
-
 use std::sync::Arc;
 use std::thread;
 
-use common::finishes;
+use lab_support::within_patience;
 use lab_sync::queue::BoundedQueue;
 
 #[test]
 fn items_come_out_in_the_order_they_went_in() {
-    let queue = BoundedQueue::new(3);
-    for item in ["a", "b", "c"] {
-        queue
-            .push(item)
-            .expect("push on an open queue with room must succeed");
-    }
-    assert_eq!(queue.len(), 3, "three pushes must leave three items");
-    let popped: Vec<_> = (0..3).map(|_| queue.pop()).collect();
+    let (len, popped, empty) = within_patience("three pushes and three pops on one thread", || {
+        let queue = BoundedQueue::new(3);
+        for item in ["a", "b", "c"] {
+            queue
+                .push(item)
+                .expect("push on an open queue with room must succeed");
+        }
+        let len = queue.len();
+        let popped: Vec<_> = (0..3).map(|_| queue.pop()).collect();
+        (len, popped, queue.is_empty())
+    });
+    assert_eq!(len, 3, "three pushes must leave three items");
     assert_eq!(
         popped,
         vec![Some("a"), Some("b"), Some("c")],
         "pop must hand items out first in, first out"
     );
-    assert!(queue.is_empty(), "popping every item must empty the queue");
+    assert!(empty, "popping every item must empty the queue");
 }
 
 #[test]
 fn a_capacity_one_queue_hands_every_item_over_in_order() {
     const ITEMS: u32 = 2_000;
-    let received = finishes(
+    let received = within_patience(
         "a producer and a consumer passing 2000 items through a queue of 1",
         || {
             let queue = Arc::new(BoundedQueue::new(1));
@@ -52,8 +54,7 @@ fn a_capacity_one_queue_hands_every_item_over_in_order() {
                 })
             };
             let received: Vec<u32> = (0..ITEMS)
-                .map(|_| queue.pop())
-                .map(Option::unwrap)
+                .map(|_| queue.pop().expect("pop returned None from an open queue"))
                 .collect();
             producer.join().expect("the producer panicked");
             received
@@ -68,7 +69,7 @@ fn a_capacity_one_queue_hands_every_item_over_in_order() {
 #[test]
 fn the_queue_never_holds_more_than_its_capacity() {
     const CAPACITY: usize = 4;
-    finishes(
+    within_patience(
         "two producers filling a queue of 4 that one consumer drains",
         || {
             let queue = Arc::new(BoundedQueue::new(CAPACITY));
@@ -102,7 +103,7 @@ fn the_queue_never_holds_more_than_its_capacity() {
 #[test]
 fn many_producers_and_consumers_deliver_every_item_exactly_once() {
     const PER_PRODUCER: u32 = 1_000;
-    let mut received = finishes("2 producers and 2 consumers sharing a queue of 8", || {
+    let mut received = within_patience("2 producers and 2 consumers sharing a queue of 8", || {
         let queue = Arc::new(BoundedQueue::new(8));
         let producers: Vec<_> = (0..2_u32)
             .map(|p| {

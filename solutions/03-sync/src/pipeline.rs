@@ -15,8 +15,8 @@ where
     let work = &work;
 
     thread::scope(|s| {
-        let (job_tx, job_rx) = bounded::<(usize, T)>(capacity);
-        let (result_tx, result_rx) = bounded::<(usize, R)>(capacity);
+        let (job_tx, job_rx) = bounded(capacity);
+        let (result_tx, result_rx) = bounded(capacity);
 
         for _ in 0..workers {
             let job_rx = job_rx.clone();
