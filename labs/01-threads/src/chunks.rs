@@ -13,7 +13,7 @@ use std::ops::Range;
 ///
 /// # Panics
 ///
-/// If `parts` is 0.
+/// If `parts` is 0, whatever `len` is (also when `len` is 0).
 pub fn chunk_ranges(len: usize, parts: usize) -> Vec<Range<usize>> {
     todo!(
         "1.2: split 0..len into at most `parts` near-equal ranges — see the chapter, Exercise 1.2"
@@ -23,7 +23,8 @@ pub fn chunk_ranges(len: usize, parts: usize) -> Vec<Range<usize>> {
 
 // ANCHOR: chunked_map
 /// Splits `items` as [`chunk_ranges`] does (`threads` parts), calls `work` on every chunk, each
-/// call on a scoped thread of its own, and returns the results in chunk order.
+/// call on a scoped thread of its own (none on the calling thread), and returns the results in
+/// chunk order, whatever order the threads finish in.
 ///
 /// All the chunks are in progress at the same time: every thread is spawned before any is
 /// joined. The threads borrow `items` (no copy, no `Arc`): [`std::thread::scope`] guarantees
@@ -44,12 +45,14 @@ where
 // ANCHOR_END: chunked_map
 
 // ANCHOR: parallel_sum
-/// The sum of `items`, computed on up to `threads` scoped threads (one chunk each, as
-/// [`chunked_map`] splits them). The sum of an empty slice is 0.
+/// The sum of `items`, computed on up to `threads` scoped threads: [`chunked_map`] splits the
+/// items, each chunk is summed on its own thread, and the calling thread adds up the chunks'
+/// sums. The sum of an empty slice is 0.
 ///
 /// # Panics
 ///
-/// If `threads` is 0, or (in debug builds) if the sum overflows `u64`.
+/// If `threads` is 0. In debug builds, also if the sum overflows `u64`: an overflow inside a
+/// chunk panics on that chunk's thread, and the panic is passed on to the caller.
 pub fn parallel_sum(items: &[u64], threads: usize) -> u64 {
     todo!("1.2: sum the chunks in parallel with `chunked_map` — see the chapter, Exercise 1.2")
 }

@@ -29,15 +29,17 @@ where
 // ANCHOR_END: sequential
 
 // ANCHOR: threaded
-/// Downloads every URL on a thread of its own, all of them in flight at the same time, and
-/// returns the results in the order of `urls` (not the order in which they finish).
+/// Downloads every URL on a thread of its own (a new thread for each URL, none on the calling
+/// thread), all of them in flight at the same time, and returns the results in the order of
+/// `urls` (not the order in which they finish).
 ///
 /// `fetch` is called from all the threads at once, hence `Sync`. Scoped threads can borrow it
 /// and the URLs, with no `Arc` and no `'static`. No URLs, no threads: the result is empty.
 ///
 /// # Panics
 ///
-/// With the same payload if a call of `fetch` panics.
+/// With the same payload if a call of `fetch` panics (re-raised with
+/// [`std::panic::resume_unwind`]).
 pub fn download_all_threaded<F>(urls: &[&str], fetch: F) -> Vec<Download>
 where
     F: Fn(&str) -> Vec<u8> + Sync,

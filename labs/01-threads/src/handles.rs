@@ -1,11 +1,12 @@
 //! Exercise 1.1: one thread per input, each result handed back through a `JoinHandle`.
 
 // ANCHOR: map_on_threads
-/// Calls `work` once for every input, each call on a thread of its own, and returns the results
-/// in the order of `inputs`.
+/// Calls `work` once for every input, each call on a new thread of its own (never on the calling
+/// thread, never two calls on one thread), and returns the results in the order of `inputs`,
+/// whatever order the calls finish in.
 ///
-/// Every thread is spawned before any of them is joined, so all the calls run at the same time.
-/// An empty `inputs` spawns no thread and returns an empty `Vec`.
+/// Every thread is spawned before any of them is joined, so all the calls run at the same time,
+/// however many inputs there are. An empty `inputs` spawns no thread and returns an empty `Vec`.
 ///
 /// The bounds are what [`std::thread::spawn`] asks for: a spawned thread may outlive this call, so
 /// whatever it owns must be `'static` (no borrowed data) and `Send` (safe to move to another

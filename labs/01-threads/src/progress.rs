@@ -39,7 +39,8 @@ pub struct BackgroundJob {
 // ANCHOR_END: types
 
 // ANCHOR: start_job
-/// Starts a worker thread that calls `work` on each of `items` in order, and returns at once.
+/// Starts a worker thread that calls `work` on each of `items` in order, and returns at once,
+/// without waiting for the worker to do anything.
 ///
 /// The worker and the foreground take turns, so the foreground can act between updates:
 ///
@@ -50,7 +51,10 @@ pub struct BackgroundJob {
 /// 3. After the `Continue` that answers the last `Progress` (at once, if `items` is empty) it
 ///    sends `Finished { result }`, the sum of `work(item)`.
 /// 4. When it stops, for whatever reason, it drops its `Sender<Update>`, so the foreground's
-///    `updates` channel closes. If the foreground has dropped `updates`, the worker stops too.
+///    `updates` channel closes.
+/// 5. If an update cannot be sent because the foreground has dropped `updates`, nobody is
+///    listening: the worker stops at once (it does not wait for a command), and its thread ends
+///    normally, without a panic.
 pub fn start_job<F>(items: Vec<u64>, work: F) -> BackgroundJob
 where
     F: FnMut(u64) -> u64 + Send + 'static,

@@ -3,18 +3,26 @@
 use std::panic;
 use std::thread::{self, JoinHandle};
 
+use lab_support::{ON_PURPOSE, hide_deliberate_panics, within_patience};
 use lab_threads::panics::{UNKNOWN_PANIC, WorkerFailed, join_all, panic_message};
 
 /// Runs `f`, which must panic, and returns the panic's payload.
 fn payload_of(f: impl FnOnce() + panic::UnwindSafe) -> Box<dyn std::any::Any + Send> {
+    hide_deliberate_panics();
     panic::catch_unwind(f).expect_err("the closure was supposed to panic")
+}
+
+/// The message of a worker's panic: `text`, marked as caused on purpose.
+fn message(text: &str) -> String {
+    format!("{text} {ON_PURPOSE}")
 }
 
 /// Spawns one worker per entry: `Ok(n)` returns `n`, `Err(text)` panics with a `String`.
 fn spawn_workers(plan: &[Result<u64, &str>]) -> Vec<JoinHandle<u64>> {
+    hide_deliberate_panics();
     plan.iter()
         .map(|&step| {
-            let step = step.map_err(str::to_owned);
+            let step = step.map_err(message);
             thread::spawn(move || match step {
                 Ok(n) => n,
                 Err(text) => panic!("{text}"),
@@ -23,20 +31,25 @@ fn spawn_workers(plan: &[Result<u64, &str>]) -> Vec<JoinHandle<u64>> {
         .collect()
 }
 
+/// `join_all`, which joins threads, within a bounded wait.
+fn join_all_within_patience(handles: Vec<JoinHandle<u64>>) -> Vec<Result<u64, WorkerFailed>> {
+    within_patience("join_all", move || join_all(handles))
+}
+
 #[test]
 fn panic_message_reads_str_and_string_payloads() {
-    let literal = payload_of(|| panic!("disk full"));
+    let literal = payload_of(|| panic!("disk full (on purpose)"));
     assert_eq!(
         panic_message(&*literal),
-        "disk full",
+        "disk full (on purpose)",
         "`panic!(\"literal\")` carries a &'static str"
     );
 
     let code = 7;
-    let formatted = payload_of(move || panic!("exit code {code}"));
+    let formatted = payload_of(move || panic!("exit code {code} {ON_PURPOSE}"));
     assert_eq!(
         panic_message(&*formatted),
-        "exit code 7",
+        message("exit code 7"),
         "`panic!(\"{{x}}\")` with arguments carries a String"
     );
 
@@ -51,7 +64,7 @@ fn panic_message_reads_str_and_string_payloads() {
 #[test]
 fn join_all_keeps_the_results_of_workers_that_did_not_panic() {
     let handles = spawn_workers(&[Ok(10), Ok(20), Err("bad row"), Ok(40)]);
-    let results = join_all(handles);
+    let results = join_all_within_patience(handles);
     assert_eq!(results.len(), 4, "one entry per handle, failed or not");
     let values: Vec<Option<u64>> = results.iter().map(|r| r.as_ref().ok().copied()).collect();
     assert_eq!(
@@ -64,7 +77,7 @@ fn join_all_keeps_the_results_of_workers_that_did_not_panic() {
 #[test]
 fn join_all_reports_which_worker_panicked_and_why() {
     let handles = spawn_workers(&[Err("first"), Ok(2), Ok(3), Err("fourth")]);
-    let failures: Vec<WorkerFailed> = join_all(handles)
+    let failures: Vec<WorkerFailed> = join_all_within_patience(handles)
         .into_iter()
         .filter_map(Result::err)
         .collect();
@@ -73,11 +86,11 @@ fn join_all_reports_which_worker_panicked_and_why() {
         vec![
             WorkerFailed {
                 worker: 0,
-                message: "first".to_owned()
+                message: message("first")
             },
             WorkerFailed {
                 worker: 3,
-                message: "fourth".to_owned()
+                message: message("fourth")
             },
         ],
         "each panic reported with the index of its handle and its message"

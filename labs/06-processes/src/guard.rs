@@ -50,12 +50,11 @@ impl ChildGuard {
     // ANCHOR: deadline
     /// Waits at most `limit` for the child to exit by itself.
     ///
-    /// Returns `Ok(Some(status))` as soon as it has exited (it is then reaped). If it is still
-    /// running when `limit` is up, kills it, reaps it, and returns `Ok(None)`: either way the
-    /// process is gone when this returns. Returns without delay if the child had already
-    /// exited. Waiting checks the child every few milliseconds with [`Child::try_wait`] and
-    /// [`thread::sleep`]s in between; it never sleeps past the deadline by more than one of those
-    /// few milliseconds.
+    /// Returns `Ok(Some(status))` as soon as it has exited (it is then reaped), however long
+    /// `limit` is. If it is still running when `limit` is up, kills it, reaps it, and returns
+    /// `Ok(None)`: either way the process is gone when this returns. Returns without delay if the
+    /// child had already exited. Waiting checks the child every few milliseconds with
+    /// [`Child::try_wait`] and [`thread::sleep`]s in between, never past the deadline.
     pub fn wait_timeout(&mut self, limit: Duration) -> io::Result<Option<ExitStatus>> {
         todo!(
             "6.3: poll try_wait until the deadline, then kill and reap — see the chapter, Exercise 6.3"

@@ -17,14 +17,15 @@ use crate::task::{self, Task};
 pub const MAX_FRAME: usize = 16 << 20;
 
 // ANCHOR: frames
-/// Writes one frame: the length of `payload` as a big-endian `u32`, then `payload` itself.
+/// Writes one frame: the length of `payload` as a big-endian `u32`, then `payload` itself. The
+/// whole frame is written, however few bytes each call of the writer's `write` takes.
 ///
 /// It does not flush: a caller that writes through a buffer flushes when the message is complete.
 ///
 /// # Errors
 ///
 /// Any error of the writer, and [`ErrorKind::InvalidInput`] if `payload` is longer than
-/// [`MAX_FRAME`] (nothing is written then).
+/// [`MAX_FRAME`] (nothing is written then; a payload of exactly `MAX_FRAME` bytes is fine).
 pub fn write_frame(writer: impl Write, payload: &[u8]) -> io::Result<()> {
     todo!("6.4: write the length prefix, then the payload — see the chapter, Exercise 6.4")
 }
@@ -39,8 +40,9 @@ pub fn write_frame(writer: impl Write, payload: &[u8]) -> io::Result<()> {
 ///
 /// - [`ErrorKind::UnexpectedEof`] if the stream ends inside a frame (in the length or in the
 ///   payload);
-/// - [`ErrorKind::InvalidData`] if the length is larger than [`MAX_FRAME`], checked *before*
-///   anything is allocated (a corrupt length must not make us reserve gigabytes);
+/// - [`ErrorKind::InvalidData`] if the length is larger than [`MAX_FRAME`] (exactly `MAX_FRAME`
+///   is fine), checked *before* anything is allocated (a corrupt length must not make us reserve
+///   gigabytes);
 /// - any other error of the reader.
 pub fn read_frame(reader: impl Read) -> io::Result<Option<Vec<u8>>> {
     todo!(

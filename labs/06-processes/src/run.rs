@@ -98,8 +98,10 @@ pub fn signal_of(status: ExitStatus) -> Option<i32> {
 }
 
 // ANCHOR: run
-/// Turns the error from starting `program` into a [`RunError`]: [`RunError::NotFound`] when the
-/// error's kind is [`io::ErrorKind::NotFound`], [`RunError::Io`] otherwise.
+/// Turns an I/O error from running `program` (starting it, or talking to it) into a
+/// [`RunError`]: [`RunError::NotFound`] when the error's kind is [`io::ErrorKind::NotFound`],
+/// [`RunError::Io`] for every other kind (for example [`io::ErrorKind::PermissionDenied`], for a
+/// file that is not executable).
 pub fn spawn_error(program: String, error: io::Error) -> RunError {
     todo!("6.1: tell \"not found\" apart from other I/O errors — see the chapter, Exercise 6.1")
 }
@@ -119,7 +121,8 @@ pub fn check_status(program: String, output: Output) -> Result<Output, RunError>
 ///
 /// # Errors
 ///
-/// [`RunError::NotFound`] or [`RunError::Io`] if it could not be started; [`RunError::Exited`] or
+/// [`RunError::NotFound`] or [`RunError::Io`] (see [`spawn_error`]) if it could not be started,
+/// or if reading its output or waiting for it failed; [`RunError::Exited`] or
 /// [`RunError::Killed`] if it did not succeed (see [`check_status`]).
 pub fn run(command: &mut Command) -> Result<Output, RunError> {
     todo!(

@@ -8,14 +8,15 @@ use crate::run::RunError;
 /// Runs `command` with `input` on its stdin, and returns everything it wrote to its stdout.
 ///
 /// The child's stdin, stdout and stderr are pipes. `input` is written to stdin *while* stdout
-/// and stderr are read, so a child that writes as it reads (a filter, like `cat` or `gzip`)
-/// never waits for us with a full pipe while we wait for it: any input size works, also far
-/// more than a pipe holds. After the last byte of input, stdin is closed, so the child sees the
-/// end of its input. The child is always waited for (reaped) before this returns.
+/// and stderr are both read, so a child that writes as it reads (a filter, like `cat` or `gzip`)
+/// never waits for us with a full pipe while we wait for it, whichever of its two output pipes
+/// it fills first: any input size works, also far more than a pipe holds. After the last byte
+/// of input, stdin is closed, so the child sees the end of its input. The child is always waited
+/// for (reaped) before this returns.
 ///
 /// A child may exit without reading all its input. Writing to it then fails with
-/// [`std::io::ErrorKind::BrokenPipe`]; that is not an error of its own: the child's exit status
-/// says what happened.
+/// [`std::io::ErrorKind::BrokenPipe`]; that is never an error of its own: the child's exit
+/// status says what happened (a child that exits with status 0 gives `Ok`, with what it wrote).
 ///
 /// # Errors
 ///

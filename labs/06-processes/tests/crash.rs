@@ -2,20 +2,30 @@
 
 mod common;
 
-use common::{PATIENCE, assert_all_gone, finishes, worker_program};
+use common::{Held, while_stopped, worker_program};
 use lab_processes::pool::ProcessPool;
 use lab_processes::task::{Reply, Task, sum_of_squares};
 use lab_processes::worker::TaskError;
+use lab_support::process::assert_all_gone;
+use lab_support::within_patience;
 
 fn pool(size: usize) -> ProcessPool {
-    match ProcessPool::new(worker_program(), size) {
+    let started = within_patience("ProcessPool::new", move || {
+        ProcessPool::new(worker_program(), size)
+    });
+    match started {
         Ok(pool) => pool,
         Err(error) => panic!("ProcessPool::new with {size} workers failed: {error}"),
     }
 }
 
+/// Drops `pool`, which kills and reaps its workers, within a bounded wait.
+fn drop_pool(pool: ProcessPool) {
+    within_patience("dropping the ProcessPool", move || drop(pool));
+}
+
 fn map(mut pool: ProcessPool, tasks: Vec<Task>) -> (ProcessPool, Vec<Result<Reply, TaskError>>) {
-    finishes("ProcessPool::map", PATIENCE, move || {
+    within_patience("ProcessPool::map", move || {
         let results = pool.map(tasks);
         (pool, results)
     })
@@ -54,7 +64,7 @@ fn a_crashing_task_fails_alone_and_the_others_complete() {
         .collect();
     let (pool, results) = map(pool(2), tasks.clone());
     check(&tasks, &results);
-    drop(pool);
+    drop_pool(pool);
 }
 
 #[test]
@@ -68,7 +78,7 @@ fn every_worker_can_crash_and_the_pool_carries_on() {
         matches!(again[..], [Ok(Reply::Sum(285))]),
         "the pool still works after every worker crashed, got {again:?}"
     );
-    drop(pool);
+    drop_pool(pool);
 }
 
 #[test]
@@ -94,14 +104,34 @@ fn the_pool_replaces_a_crashed_worker_and_reaps_it() {
         matches!(asked[..], [Ok(Reply::Pid(pid))] if pid == pids[0]),
         "the new worker runs the next task, got {asked:?}"
     );
-    drop(pool);
+    drop_pool(pool);
 }
 
 #[test]
 fn shutdown_stops_every_worker_cleanly_and_reaps_it() {
     let (pool, _) = map(pool(3), (0..6).map(Task::SumOfSquares).collect());
     let pids = pool.worker_pids();
-    let statuses = finishes("ProcessPool::shutdown", PATIENCE, move || pool.shutdown());
+    // Stopped, the workers cannot exit by themselves until the test lets them go on, so a
+    // shutdown that kills them instead of waiting fails every time (see `while_stopped`).
+    let statuses = match while_stopped(&pids, "ProcessPool::shutdown", move || pool.shutdown()) {
+        Held::After(statuses) => statuses,
+        Held::Early(returned) => {
+            let returned = match returned {
+                Ok(statuses) => statuses
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                Err(error) => format!("the error {error}"),
+            };
+            assert_all_gone(&pids, "shutdown returned");
+            panic!(
+                "shutdown returned ({returned}) while every worker was stopped and could not \
+                 exit by itself: shutdown must close each worker's stdin and wait for it to \
+                 exit, not kill it"
+            );
+        }
+    };
     match statuses {
         Ok(statuses) => {
             assert_eq!(statuses.len(), 3, "one exit status per worker");
@@ -119,6 +149,6 @@ fn shutdown_stops_every_worker_cleanly_and_reaps_it() {
 fn dropping_the_pool_kills_and_reaps_every_worker() {
     let (pool, _) = map(pool(3), (0..6).map(Task::SumOfSquares).collect());
     let pids = pool.worker_pids();
-    finishes("dropping a ProcessPool", PATIENCE, move || drop(pool));
+    drop_pool(pool);
     assert_all_gone(&pids, "the pool was dropped");
 }

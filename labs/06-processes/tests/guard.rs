@@ -4,11 +4,16 @@ mod common;
 
 use std::time::Duration;
 
-use common::{PATIENCE, assert_all_gone, child, finishes};
+use common::child;
 use lab_processes::guard::ChildGuard;
+use lab_support::process::{assert_all_gone, is_gone};
+use lab_support::within_patience;
 
 /// A deadline that a hanging child always overstays (it never exits by itself).
 const SHORT: Duration = Duration::from_millis(200);
+
+/// A deadline no test waits for: `wait_timeout` must return as soon as the child has exited.
+const AN_HOUR: Duration = Duration::from_secs(3600);
 
 fn spawn(args: &[&str]) -> ChildGuard {
     ChildGuard::spawn(child(args).stderr(std::process::Stdio::null()))
@@ -17,15 +22,17 @@ fn spawn(args: &[&str]) -> ChildGuard {
 
 #[test]
 fn wait_timeout_returns_the_status_of_a_child_that_exits_in_time() {
-    let (failed, succeeded) = finishes(
-        "wait_timeout on children that exit at once",
-        PATIENCE * 2,
+    let (failed, succeeded, slept) = within_patience(
+        "wait_timeout(an hour) on children that exit soon (it must return when they do)",
         || {
             let mut failing = spawn(&["fail", "7", "seven"]);
             let mut ok = spawn(&["ok"]);
-            let failed = failing.wait_timeout(PATIENCE).expect("wait_timeout");
-            let succeeded = ok.wait_timeout(PATIENCE).expect("wait_timeout");
-            (failed, succeeded)
+            let failed = failing.wait_timeout(AN_HOUR).expect("wait_timeout");
+            let succeeded = ok.wait_timeout(AN_HOUR).expect("wait_timeout");
+            // Still running when wait_timeout starts: it must wait for it, not give up.
+            let mut sleeper = spawn(&["sleep", "300"]);
+            let slept = sleeper.wait_timeout(AN_HOUR).expect("wait_timeout");
+            (failed, succeeded, slept)
         },
     );
     let failed =
@@ -34,13 +41,17 @@ fn wait_timeout_returns_the_status_of_a_child_that_exits_in_time() {
     let succeeded =
         succeeded.expect("`child ok` exits at once: wait_timeout must return Some(status)");
     assert!(succeeded.success(), "the status of `child ok`");
+    let slept = slept.expect(
+        "`child sleep 300` exits after 0.3 s, well within the hour: wait_timeout must wait for it \
+         and return Some(status)",
+    );
+    assert!(slept.success(), "the status of `child sleep 300`");
 }
 
 #[test]
 fn wait_timeout_kills_and_reaps_a_child_that_overstays() {
-    let (pid, outcome) = finishes(
-        "wait_timeout(200 ms) on a child that hangs",
-        PATIENCE,
+    let (pid, outcome) = within_patience(
+        "wait_timeout(200 ms) on a child that hangs (it must kill it after 200 ms)",
         || {
             let mut hanging = spawn(&["hang"]);
             let pid = hanging.id();
@@ -55,22 +66,27 @@ fn wait_timeout_kills_and_reaps_a_child_that_overstays() {
         "a child that never exits must time out (None), got {outcome:?}"
     );
     assert_all_gone(&[pid], "wait_timeout returned after the deadline");
-    drop(guard);
+    within_patience("dropping the ChildGuard", move || drop(guard));
 }
 
 #[test]
 fn kill_stops_and_reaps_a_running_child_and_can_be_repeated() {
-    let (pid, first, second) = finishes("kill on a child that hangs", PATIENCE, || {
+    let (pid, first, second) = within_patience("kill on a child that hangs", || {
         let mut hanging = spawn(&["hang"]);
         let pid = hanging.id();
         let first = hanging.kill().expect("kill a running child");
-        let gone = common::is_gone(pid);
+        let gone = is_gone(pid);
         let second = hanging
             .kill()
             .expect("kill again: a reaped child is not an error");
-        (pid, (first, gone), second)
+        // Keep the guard alive until the checks below: reaping is kill's job, not drop's.
+        (pid, (first, gone), (second, hanging))
     });
     let (first, gone_after_first) = first;
+    let (second, guard) = second;
+    if !gone_after_first {
+        assert_all_gone(&[pid], "kill returned");
+    }
     assert!(
         !first.success(),
         "a killed child has not succeeded: {first}"
@@ -82,22 +98,16 @@ fn kill_stops_and_reaps_a_running_child_and_can_be_repeated() {
         "kill ends the child with SIGKILL"
     );
     assert_eq!(first, second, "a second kill returns the same status");
-    if !gone_after_first {
-        assert_all_gone(&[pid], "kill returned");
-    }
+    within_patience("dropping the ChildGuard", move || drop(guard));
 }
 
 #[test]
 fn dropping_a_guard_kills_and_reaps_its_child() {
-    let pid = finishes(
-        "dropping a ChildGuard of a child that hangs",
-        PATIENCE,
-        || {
-            let hanging = spawn(&["hang"]);
-            let pid = hanging.id();
-            drop(hanging);
-            pid
-        },
-    );
+    let pid = within_patience("dropping a ChildGuard of a child that hangs", || {
+        let hanging = spawn(&["hang"]);
+        let pid = hanging.id();
+        drop(hanging);
+        pid
+    });
     assert_all_gone(&[pid], "the ChildGuard was dropped");
 }

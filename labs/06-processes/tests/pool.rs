@@ -6,16 +6,26 @@ use std::collections::HashSet;
 use std::io::ErrorKind;
 use std::time::Duration;
 
-use common::{Gatekeeper, PATIENCE, finishes, worker_program};
+use common::{Gatekeeper, worker_program};
 use lab_processes::pool::ProcessPool;
 use lab_processes::task::{GATE_PATIENCE, Reply, Task, sum_of_squares};
 use lab_processes::worker::TaskError;
+use lab_support::process::is_gone;
+use lab_support::{PATIENCE, within, within_patience};
 
 fn pool(size: usize) -> ProcessPool {
-    match ProcessPool::new(worker_program(), size) {
+    let started = within_patience("ProcessPool::new", move || {
+        ProcessPool::new(worker_program(), size)
+    });
+    match started {
         Ok(pool) => pool,
         Err(error) => panic!("ProcessPool::new with {size} workers failed: {error}"),
     }
+}
+
+/// Drops `pool`, which kills and reaps its workers, within a bounded wait.
+fn drop_pool(pool: ProcessPool) {
+    within_patience("dropping the ProcessPool", move || drop(pool));
 }
 
 /// Runs `tasks` on `pool`, failing the test if that takes longer than `limit`; gives the pool
@@ -25,7 +35,7 @@ fn map_within(
     mut pool: ProcessPool,
     tasks: Vec<Task>,
 ) -> (ProcessPool, Vec<Result<Reply, TaskError>>) {
-    finishes("ProcessPool::map", limit, move || {
+    within("ProcessPool::map", limit, move || {
         let results = pool.map(tasks);
         (pool, results)
     })
@@ -36,11 +46,11 @@ fn map(pool: ProcessPool, tasks: Vec<Task>) -> (ProcessPool, Vec<Result<Reply, T
     map_within(PATIENCE, pool, tasks)
 }
 
-/// [`map_within`] for gate tasks, each of which may wait `GATE_PATIENCE` in its worker before it
-/// gives up: a pool that runs them one at a time still returns, and the test can say why it
-/// failed.
+/// [`map_within`] for at most three rounds of gate tasks, each of which may wait `GATE_PATIENCE`
+/// in its worker before it gives up: a pool that runs them one at a time still returns, and the
+/// test can say why it failed. A pool that hangs fails after 20 s.
 fn map_gates(pool: ProcessPool, tasks: Vec<Task>) -> (ProcessPool, Vec<Result<Reply, TaskError>>) {
-    map_within(GATE_PATIENCE * 3, pool, tasks)
+    map_within(GATE_PATIENCE * 3 + PATIENCE / 2, pool, tasks)
 }
 
 /// What a gate task replied: its tag, its worker, and whether it got through.
@@ -53,7 +63,7 @@ fn gate(result: &Result<Reply, TaskError>) -> (u64, u32, bool) {
 
 #[test]
 fn new_starts_the_requested_number_of_workers() {
-    let pool = finishes("ProcessPool::new", PATIENCE, || pool(3));
+    let pool = pool(3);
     let pids = pool.worker_pids();
     assert_eq!(pool.size(), 3, "a pool of 3 has 3 workers");
     let distinct: HashSet<u32> = pids.iter().copied().collect();
@@ -62,19 +72,24 @@ fn new_starts_the_requested_number_of_workers() {
         3,
         "each worker is a process of its own, got pids {pids:?}"
     );
-    #[cfg(unix)]
     assert!(
-        pids.iter().all(|&pid| !common::is_gone(pid)),
+        pids.iter().all(|&pid| !is_gone(pid)),
         "the workers are running"
     );
-    drop(pool);
+    drop_pool(pool);
 
-    match ProcessPool::new(worker_program(), 0) {
+    let (empty, missing) = within_patience("ProcessPool::new that must fail", || {
+        (
+            ProcessPool::new(worker_program(), 0),
+            ProcessPool::new("/no/such/dir/no-such-worker", 2),
+        )
+    });
+    match empty {
         Err(error) => assert_eq!(error.kind(), ErrorKind::InvalidInput, "a pool of 0 workers"),
         Ok(pool) => panic!("a pool of 0 workers must be refused, got {pool:?}"),
     }
     assert!(
-        ProcessPool::new("/no/such/dir/no-such-worker", 2).is_err(),
+        missing.is_err(),
         "a pool of a program that does not exist must fail to start"
     );
 }
@@ -97,7 +112,7 @@ fn map_returns_one_result_per_task_in_input_order() {
 
     let (pool, nothing) = map(pool, Vec::new());
     assert!(nothing.is_empty(), "no tasks give no results");
-    drop(pool);
+    drop_pool(pool);
 }
 
 #[test]
@@ -125,7 +140,7 @@ fn map_runs_tasks_on_every_worker_at_once() {
         ran_on, workers,
         "each task ran on a different worker of the pool"
     );
-    drop(pool);
+    drop_pool(pool);
 }
 
 #[test]
@@ -160,5 +175,5 @@ fn a_slow_task_does_not_hold_up_the_tasks_behind_it() {
          every following task (a free worker takes the next task, tasks are not dealt out in \
          advance)"
     );
-    drop(pool);
+    drop_pool(pool);
 }

@@ -2,12 +2,13 @@
 
 mod common;
 
-use std::io::{self, Cursor, ErrorKind, Read};
+use std::io::{self, Cursor, ErrorKind, Read, Write};
 use std::process::{Command, Stdio};
 
-use common::{PATIENCE, TestChild, finishes, pattern, worker_program};
+use common::{TestChild, pattern, worker_program};
 use lab_processes::protocol::{MAX_FRAME, read_frame, receive, send, write_frame};
 use lab_processes::task::{Reply, Task, sum_of_squares};
+use lab_support::within_patience;
 
 fn framed(payloads: &[&[u8]]) -> Vec<u8> {
     let mut stream = Vec::new();
@@ -30,6 +31,14 @@ fn write_frame_puts_a_big_endian_length_first() {
         "an empty payload is a length of 0 and nothing else"
     );
 
+    let largest = vec![7_u8; MAX_FRAME];
+    let mut written = Vec::new();
+    write_frame(&mut written, &largest).expect("a payload of exactly MAX_FRAME bytes is allowed");
+    assert!(
+        written[..4] == (MAX_FRAME as u32).to_be_bytes() && written.len() == 4 + MAX_FRAME,
+        "a payload of exactly MAX_FRAME bytes is written whole, after its length"
+    );
+
     let too_big = vec![0_u8; MAX_FRAME + 1];
     let mut written = Vec::new();
     let error =
@@ -42,6 +51,49 @@ fn write_frame_puts_a_big_endian_length_first() {
     assert!(
         written.is_empty(),
         "nothing may be written for a refused payload"
+    );
+}
+
+/// A writer that takes at most `step` bytes per write, and is interrupted before each write, the
+/// way a pipe may.
+struct Dribble {
+    written: Vec<u8>,
+    step: usize,
+    interrupt: bool,
+}
+
+impl Write for Dribble {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.interrupt = !self.interrupt;
+        if self.interrupt {
+            return Err(io::Error::from(ErrorKind::Interrupted));
+        }
+        let len = buf.len().min(self.step);
+        self.written.extend_from_slice(&buf[..len]);
+        Ok(len)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn write_frame_writes_the_whole_frame_a_few_bytes_at_a_time() {
+    let payload = pattern(1000);
+    let mut dribble = Dribble {
+        written: Vec::new(),
+        step: 3,
+        interrupt: false,
+    };
+    write_frame(&mut dribble, &payload).expect("writing to a slow writer is not an error");
+    assert!(
+        dribble.written == framed(&[&payload]),
+        "a write may take fewer bytes than it was given (and may be interrupted): keep writing \
+         until the whole length and the whole payload are out (write_all does); got {} bytes of \
+         the {}",
+        dribble.written.len(),
+        4 + payload.len()
     );
 }
 
@@ -117,6 +169,36 @@ fn read_frame_reads_a_frame_that_arrives_a_few_bytes_at_a_time() {
     );
 }
 
+/// A reader that fails the way a broken connection does.
+struct Broken;
+
+impl Read for Broken {
+    fn read(&mut self, _buf: &mut [u8]) -> io::Result<usize> {
+        Err(io::Error::from(ErrorKind::ConnectionReset))
+    }
+}
+
+#[test]
+fn read_frame_passes_on_an_error_of_the_reader() {
+    for (cut, what) in [(0, "before a frame"), (2, "inside a frame's length")] {
+        let result = within_patience("read_frame from a reader that fails", move || {
+            let stream = Cursor::new(framed(&[b"payload"])[..cut].to_vec()).chain(Broken);
+            read_frame(stream).map(|read| read.map(|payload| payload.len()))
+        });
+        match result {
+            Err(error) => assert_eq!(
+                error.kind(),
+                ErrorKind::ConnectionReset,
+                "a read that fails {what} must give the reader's own error (only an Interrupted \
+                 read is retried)"
+            ),
+            Ok(read) => panic!(
+                "the reader failed {what}, so read_frame must return its error, not Ok({read:?})"
+            ),
+        }
+    }
+}
+
 #[test]
 fn read_frame_rejects_a_stream_that_ends_inside_a_frame() {
     let whole = framed(&[b"0123456789"]);
@@ -139,23 +221,39 @@ fn read_frame_rejects_a_stream_that_ends_inside_a_frame() {
 
 #[test]
 fn read_frame_rejects_an_oversized_length() {
-    let mut stream = Vec::from(u32::MAX.to_be_bytes());
-    stream.extend_from_slice(b"a few bytes");
-    match read_frame(&stream[..]) {
-        Err(error) => assert_eq!(
-            error.kind(),
-            ErrorKind::InvalidData,
-            "a length over MAX_FRAME must be rejected as InvalidData"
-        ),
-        Ok(read) => {
-            panic!("a length of 4 GiB is over MAX_FRAME and must be an error, not Ok({read:?})")
+    for (len, what) in [(u32::MAX, "4 GiB"), (MAX_FRAME as u32 + 1, "MAX_FRAME + 1")] {
+        let mut stream = Vec::from(len.to_be_bytes());
+        stream.extend_from_slice(b"a few bytes");
+        match read_frame(&stream[..]) {
+            Err(error) => assert_eq!(
+                error.kind(),
+                ErrorKind::InvalidData,
+                "a length of {what} is over MAX_FRAME and must be rejected as InvalidData"
+            ),
+            Ok(read) => panic!(
+                "a length of {what} is over MAX_FRAME and must be an error, not Ok({:?})",
+                read.map(|payload| payload.len())
+            ),
         }
+    }
+
+    let mut largest = Vec::from((MAX_FRAME as u32).to_be_bytes());
+    largest.resize(4 + MAX_FRAME, 7);
+    match read_frame(&largest[..]) {
+        Ok(Some(payload)) => assert!(
+            payload.len() == MAX_FRAME && payload.iter().all(|&b| b == 7),
+            "a frame of exactly MAX_FRAME bytes must come back whole"
+        ),
+        other => panic!(
+            "a frame of exactly MAX_FRAME bytes is allowed, but read_frame returned {:?}",
+            other.map(|read| read.map(|payload| payload.len()))
+        ),
     }
 }
 
 #[test]
 fn the_worker_binary_answers_tasks_over_its_pipes() {
-    let (replies, exit) = finishes("a conversation with the worker program", PATIENCE, || {
+    let (replies, exit) = within_patience("a conversation with the worker program", || {
         let mut worker = TestChild(
             Command::new(worker_program())
                 .stdin(Stdio::piped())

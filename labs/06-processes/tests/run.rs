@@ -2,14 +2,26 @@
 
 mod common;
 
-use std::process::Command;
+use std::io::ErrorKind;
+use std::process::{Command, Output};
 
 use common::child;
 use lab_processes::run::{RunError, run};
+use lab_support::within_patience;
+
+/// `run` of the command that `make` builds, within a bounded wait.
+fn run_within_patience(
+    what: &str,
+    make: impl FnOnce() -> Command + Send + 'static,
+) -> Result<Output, RunError> {
+    within_patience(&format!("run of {what}"), move || run(&mut make()))
+}
 
 #[test]
 fn run_returns_the_output_of_a_program_that_succeeds() {
-    let output = match run(&mut child(&["print", "hello from the child"])) {
+    let output = match run_within_patience("`child print`", || {
+        child(&["print", "hello from the child"])
+    }) {
         Ok(output) => output,
         Err(error) => panic!("`child print` succeeds, but run returned the error: {error}"),
     };
@@ -27,7 +39,7 @@ fn run_returns_the_output_of_a_program_that_succeeds() {
 #[test]
 fn run_reports_a_missing_program_as_not_found() {
     let missing = "/no/such/dir/no-such-program";
-    match run(&mut Command::new(missing)) {
+    match run_within_patience("a missing program", move || Command::new(missing)) {
         Err(RunError::NotFound { program }) => {
             assert_eq!(program, missing, "NotFound must name the program")
         }
@@ -37,9 +49,34 @@ fn run_reports_a_missing_program_as_not_found() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn run_reports_a_program_that_cannot_be_started_as_io() {
+    // A file that exists but is not executable: starting it fails with PermissionDenied.
+    let not_a_program = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
+    match run_within_patience("a file that is not executable", move || {
+        Command::new(not_a_program)
+    }) {
+        Err(RunError::Io { program, source }) => {
+            assert_eq!(program, not_a_program, "Io must name the program");
+            assert_eq!(
+                source.kind(),
+                ErrorKind::PermissionDenied,
+                "Io must carry the operating system's error"
+            );
+        }
+        other => panic!(
+            "a file that exists but may not be run is not missing: it must give RunError::Io \
+             (with the PermissionDenied error), not {other:?}"
+        ),
+    }
+}
+
 #[test]
 fn run_reports_a_failing_program_with_its_code_and_stderr() {
-    let error = match run(&mut child(&["fail", "3", "the disk is on fire"])) {
+    let error = match run_within_patience("`child fail 3`", || {
+        child(&["fail", "3", "the disk is on fire"])
+    }) {
         Err(error) => error,
         Ok(output) => panic!("`child fail 3` exits with status 3, but run returned Ok({output:?})"),
     };
@@ -73,7 +110,7 @@ fn run_reports_a_failing_program_with_its_code_and_stderr() {
 #[cfg(unix)]
 #[test]
 fn run_reports_a_program_killed_by_a_signal() {
-    match run(&mut child(&["abort"])) {
+    match run_within_patience("`child abort`", || child(&["abort"])) {
         Err(RunError::Killed { signal, stderr, .. }) => {
             assert_eq!(
                 signal,

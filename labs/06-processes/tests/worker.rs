@@ -5,9 +5,11 @@ mod common;
 use std::io::ErrorKind;
 use std::path::Path;
 
-use common::{PATIENCE, assert_all_gone, finishes, worker_program};
+use common::{Held, while_stopped, worker_program};
 use lab_processes::task::{Reply, Task, sum_of_squares};
 use lab_processes::worker::{TaskError, Worker};
+use lab_support::process::{assert_all_gone, is_gone};
+use lab_support::within_patience;
 
 fn start() -> Worker {
     match Worker::start(worker_program()) {
@@ -18,7 +20,7 @@ fn start() -> Worker {
 
 #[test]
 fn a_worker_answers_its_tasks_one_after_another() {
-    let (pid, replies, worker) = finishes("three calls to one worker", PATIENCE, || {
+    let (pid, replies, worker) = within_patience("three calls to one worker", || {
         let mut worker = start();
         let replies: Vec<_> = [
             Task::SumOfSquares(10),
@@ -39,12 +41,15 @@ fn a_worker_answers_its_tasks_one_after_another() {
         ],
         "each call gets the reply to its own task, from the same worker process"
     );
-    drop(worker);
+    within_patience("dropping the Worker", move || drop(worker));
 }
 
 #[test]
 fn start_reports_a_missing_program() {
-    match Worker::start(Path::new("/no/such/dir/no-such-worker")) {
+    let started = within_patience("Worker::start of a missing program", || {
+        Worker::start(Path::new("/no/such/dir/no-such-worker"))
+    });
+    match started {
         Err(error) => assert_eq!(
             error.kind(),
             ErrorKind::NotFound,
@@ -56,11 +61,11 @@ fn start_reports_a_missing_program() {
 
 #[test]
 fn a_task_that_crashes_the_worker_is_reported_and_the_worker_reaped() {
-    let (pid, first, second) = finishes("a call that crashes the worker", PATIENCE, || {
+    let (pid, first, second) = within_patience("a call that crashes the worker", || {
         let mut worker = start();
         let pid = worker.pid();
         let first = worker.call(&Task::Abort);
-        let gone = common::is_gone(pid);
+        let gone = is_gone(pid);
         let second = worker.call(&Task::SumOfSquares(3));
         (pid, (first, gone), (second, worker))
     });
@@ -91,12 +96,12 @@ fn a_task_that_crashes_the_worker_is_reported_and_the_worker_reaped() {
         matches!(second, Err(TaskError::WorkerDied(_))),
         "a dead worker answers every later call with WorkerDied, got {second:?}"
     );
-    drop(worker);
+    within_patience("dropping the Worker", move || drop(worker));
 }
 
 #[test]
 fn shutdown_closes_stdin_and_the_worker_exits_cleanly() {
-    let (pid, status) = finishes("Worker::shutdown", PATIENCE, || {
+    let (pid, status) = within_patience("Worker::shutdown", || {
         let mut worker = start();
         let pid = worker.pid();
         let warm_up = worker.call(&Task::SumOfSquares(100));
@@ -116,9 +121,48 @@ fn shutdown_closes_stdin_and_the_worker_exits_cleanly() {
     assert_all_gone(&[pid], "shutdown returned");
 }
 
+/// Stops the worker before `shutdown`, so that it cannot exit by itself until the test lets it
+/// go on: a `shutdown` that kills it instead of waiting fails every time (see `while_stopped`).
+#[test]
+fn shutdown_waits_for_the_worker_instead_of_killing_it() {
+    let (worker, warm_up) = within_patience("Worker::start and a first call", || {
+        let mut worker = start();
+        let warm_up = worker.call(&Task::SumOfSquares(100));
+        (worker, warm_up)
+    });
+    assert!(
+        warm_up.is_ok(),
+        "a first call, before shutting down: {warm_up:?}"
+    );
+    let pid = worker.pid();
+    let status = match while_stopped(&[pid], "Worker::shutdown", move || worker.shutdown()) {
+        Held::After(status) => status,
+        Held::Early(returned) => {
+            let returned = match returned {
+                Ok(status) => status.to_string(),
+                Err(error) => format!("the error {error}"),
+            };
+            assert_all_gone(&[pid], "shutdown returned");
+            panic!(
+                "shutdown returned ({returned}) while the worker was stopped and could not \
+                 exit by itself: shutdown must close the worker's stdin and wait for it to exit, \
+                 not kill it"
+            );
+        }
+    };
+    match status {
+        Ok(status) => assert!(
+            status.success(),
+            "a worker whose stdin is closed exits by itself, with success; got {status} (was it killed?)"
+        ),
+        Err(error) => panic!("shutdown failed: {error}"),
+    }
+    assert_all_gone(&[pid], "shutdown returned");
+}
+
 #[test]
 fn dropping_a_worker_kills_and_reaps_it() {
-    let pid = finishes("dropping a Worker", PATIENCE, || {
+    let pid = within_patience("dropping a Worker", || {
         let worker = start();
         let pid = worker.pid();
         drop(worker);

@@ -7,7 +7,7 @@
 //! - `/missing…` (any path that starts with `/missing`): `404 Not Found`, after the latency;
 //! - `/held/…`: `200 OK`, but only once the test lets it go with [`Server::release`] or
 //!   [`Server::release_all`] (the latency does not apply). Tests use held requests to know, without
-//!   a clock, that a request is still in flight;
+//!   a clock, that a request is still in flight; [`Server::held`] lists the ones waiting;
 //! - anything else: `200 OK` after the latency, with the body [`body_for`]`(path)`.
 //!
 //! A request is *in flight* from the moment the server has read it until the server has written
@@ -18,7 +18,7 @@
 use std::collections::HashSet;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -51,6 +51,7 @@ pub struct Server {
     addr: SocketAddr,
     stats: watch::Receiver<Stats>,
     releases: Arc<watch::Sender<Releases>>,
+    held: Held,
     accept_loop: JoinHandle<()>,
 }
 
@@ -63,16 +64,19 @@ impl Server {
         let addr = listener.local_addr()?;
         let (stats_tx, stats) = watch::channel(Stats::default());
         let releases = Arc::new(watch::Sender::new(Releases::default()));
+        let held = Held::default();
         let shared = Shared {
             latency,
             stats: Arc::new(stats_tx),
             releases: Arc::clone(&releases),
+            held: held.clone(),
         };
         let accept_loop = tokio::spawn(accept_connections(listener, shared));
         Ok(Server {
             addr,
             stats,
             releases,
+            held,
             accept_loop,
         })
     }
@@ -104,6 +108,13 @@ impl Server {
     pub fn release_all(&self) {
         self.releases.send_modify(|r| r.all = true);
     }
+
+    /// The paths of the held requests that are waiting to be released, oldest first. A request
+    /// is listed before it is counted in [`Stats::in_flight`], and until it is answered or its
+    /// client hangs up.
+    pub fn held(&self) -> Vec<String> {
+        self.held.paths()
+    }
 }
 
 impl Drop for Server {
@@ -132,6 +143,47 @@ struct Shared {
     latency: Duration,
     stats: Arc<watch::Sender<Stats>>,
     releases: Arc<watch::Sender<Releases>>,
+    held: Held,
+}
+
+/// The held requests waiting for their release, in the order they arrived.
+#[derive(Clone, Default)]
+struct Held(Arc<Mutex<Vec<String>>>);
+
+impl Held {
+    fn paths(&self) -> Vec<String> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Lists `path` until the returned guard is dropped.
+    fn enter(&self, path: &str) -> HeldEntry {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(path.to_owned());
+        HeldEntry {
+            held: self.clone(),
+            path: path.to_owned(),
+        }
+    }
+}
+
+/// One listed held request; dropping it takes the request off the list.
+struct HeldEntry {
+    held: Held,
+    path: String,
+}
+
+impl Drop for HeldEntry {
+    fn drop(&mut self) {
+        let mut paths = self.held.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(i) = paths.iter().position(|p| *p == self.path) {
+            paths.remove(i);
+        }
+    }
 }
 
 async fn accept_connections(listener: TcpListener, shared: Shared) {
@@ -158,11 +210,13 @@ async fn serve(stream: TcpStream, shared: Shared) {
     let Some(path) = read_request_path(&mut reader).await else {
         return; // the client sent no complete request: nothing to count
     };
+    let held = path.starts_with("/held/").then(|| shared.held.enter(&path));
     let request = InFlight::begin(&shared.stats);
     let may_answer = tokio::select! {
         () = wait_before_answering(&path, &shared) => true,
         () = hang_up(&mut reader) => false,
     };
+    drop(held);
     if !may_answer || writer.write_all(&response_for(&path)).await.is_err() {
         return; // dropping `request` counts it as cancelled
     }

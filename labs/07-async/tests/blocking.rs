@@ -1,12 +1,11 @@
 //! Exercise 7.6: `run_blocking`, on a current-thread runtime: one thread runs every task.
 
-mod common;
-
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
-use common::{PATIENCE, within_patience};
 use lab_async::blocking::run_blocking;
+use lab_support::PATIENCE;
+use lab_support::tokio::within_patience;
 
 /// A counter that one side bumps and the other waits on, across threads.
 #[derive(Default)]
@@ -81,12 +80,19 @@ async fn run_blocking_returns_the_result_of_the_work() {
     )
     .await;
 
-    assert_eq!(sum, 500_500);
+    assert_eq!(sum, 500_500, "the work's own result: 1 + 2 + … + 1000");
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_panic_in_the_work_comes_out_of_run_blocking() {
-    let outcome = tokio::spawn(run_blocking(|| -> u32 { panic!("the work failed") })).await;
+    lab_support::hide_deliberate_panics();
+    let outcome = within_patience(
+        "run_blocking of work that panics",
+        tokio::spawn(run_blocking(|| -> u32 {
+            panic!("the work failed (on purpose)")
+        })),
+    )
+    .await;
 
     let error = outcome.expect_err("run_blocking must panic when the work panics");
     let payload = error.into_panic();
@@ -96,7 +102,7 @@ async fn a_panic_in_the_work_comes_out_of_run_blocking() {
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("(not a string)");
     assert_eq!(
-        message, "the work failed",
+        message, "the work failed (on purpose)",
         "the work's own panic, passed on unchanged"
     );
 }

@@ -5,33 +5,25 @@ mod common;
 
 use std::time::Duration;
 
-use common::{as_strs, paths, start_server, wait_for_stats_while, within_patience};
+use common::{answer_one_at_a_time, as_strs, finish, paths, start_server};
 use lab_async::bounded::fetch_bounded;
 use lab_async::server::body_for;
+use lab_support::tokio::within_patience;
 
-#[tokio::test]
-async fn fetch_bounded_keeps_limit_requests_in_flight() {
+/// Runs `fetch_bounded` on `count` held paths with `limit`, answering the requests one at a time
+/// and checking after each answer that exactly the right number are in flight.
+async fn check_the_limit(count: usize, limit: usize) {
     let server = start_server(Duration::ZERO).await;
-    let paths = paths("held", 8);
+    let paths = paths("held", count);
     let addr = server.addr();
     let mut client = {
         let paths = paths.clone();
-        tokio::spawn(async move { fetch_bounded(addr, &as_strs(&paths), 3).await })
+        tokio::spawn(async move { fetch_bounded(addr, &as_strs(&paths), limit).await })
     };
 
-    // Nothing is answered until 3 requests are in flight together.
-    wait_for_stats_while(
-        &server,
-        &mut client,
-        "3 requests in flight at the same time (the limit)",
-        |s| s.in_flight >= 3,
-    )
-    .await;
-    server.release_all();
+    answer_one_at_a_time(&server, &mut client, count, limit).await;
 
-    let results = within_patience("fetch_bounded", client)
-        .await
-        .expect("fetch_bounded panicked");
+    let results = finish("fetch_bounded", client).await;
     let expected: Vec<_> = paths.iter().map(|p| Ok(body_for(p))).collect();
     assert_eq!(
         results, expected,
@@ -39,10 +31,16 @@ async fn fetch_bounded_keeps_limit_requests_in_flight() {
     );
     let stats = server.stats();
     assert!(
-        stats.max_in_flight <= 3,
-        "the limit is 3, but the server saw {} requests in flight at once",
+        stats.max_in_flight <= limit,
+        "the limit is {limit}, but the server saw {} requests in flight at once",
         stats.max_in_flight
     );
+}
+
+#[tokio::test]
+async fn fetch_bounded_keeps_limit_requests_in_flight() {
+    // 8 requests, at most 3 at a time: 3 in flight until only 2, then 1, are left.
+    check_the_limit(8, 3).await;
 }
 
 // ANCHOR: never_more
@@ -76,33 +74,19 @@ async fn fetch_bounded_never_has_more_than_limit_requests_in_flight() {
 // ANCHOR_END: never_more
 
 #[tokio::test]
-async fn fetch_bounded_with_limit_one_is_sequential() {
-    let server = start_server(Duration::from_millis(10)).await;
-    let paths = paths("item", 4);
+async fn fetch_bounded_with_limit_one_is_sequential_and_zero_panics() {
+    check_the_limit(4, 1).await;
 
-    let results = within_patience(
-        "fetch_bounded",
-        fetch_bounded(server.addr(), &as_strs(&paths), 1),
-    )
-    .await;
-
-    let expected: Vec<_> = paths.iter().map(|p| Ok(body_for(p))).collect();
-    assert_eq!(results, expected);
-    assert_eq!(
-        server.stats().max_in_flight,
-        1,
-        "with a limit of 1, requests must go one at a time"
-    );
-}
-
-#[tokio::test]
-#[should_panic(expected = "limit")]
-async fn fetch_bounded_refuses_a_limit_of_zero() {
     let server = start_server(Duration::ZERO).await;
+    let addr = server.addr();
     // A semaphore with no permits would wait forever: the contract says to panic instead.
-    let _ = within_patience(
-        "fetch_bounded(addr, paths, 0)",
-        fetch_bounded(server.addr(), &["/a"], 0),
+    let outcome = within_patience(
+        "fetch_bounded(addr, paths, 0), which must panic at once",
+        tokio::spawn(async move { fetch_bounded(addr, &["/a"], 0).await }),
     )
     .await;
+    match outcome {
+        Err(error) if error.is_panic() => {}
+        other => panic!("fetch_bounded with a limit of 0 must panic, but it returned {other:?}"),
+    }
 }

@@ -5,10 +5,11 @@ mod common;
 
 use std::time::Duration;
 
-use common::{as_strs, paths, start_server, wait_for_stats_while, within_patience};
+use common::{as_strs, finish, paths, start_server, wait_for_stats_while};
 use lab_async::concurrent::fetch_all;
 use lab_async::http::FetchError;
 use lab_async::server::body_for;
+use lab_support::tokio::within_patience;
 
 // ANCHOR: in_flight
 #[tokio::test]
@@ -31,11 +32,12 @@ async fn fetch_all_has_every_request_in_flight_at_once() {
     .await;
     server.release_all();
 
-    let results = within_patience("fetch_all", client)
-        .await
-        .expect("fetch_all panicked");
+    let results = finish("fetch_all", client).await;
     let expected: Vec<_> = paths.iter().map(|p| Ok(body_for(p))).collect();
-    assert_eq!(results, expected);
+    assert_eq!(
+        results, expected,
+        "one body per path, in the order of the paths"
+    );
 }
 // ANCHOR_END: in_flight
 
@@ -65,9 +67,7 @@ async fn fetch_all_returns_results_in_input_order_not_completion_order() {
         .await;
     }
 
-    let results = within_patience("fetch_all", client)
-        .await
-        .expect("fetch_all panicked");
+    let results = finish("fetch_all", client).await;
     let expected: Vec<_> = paths.iter().map(|p| Ok(body_for(p))).collect();
     assert_eq!(
         results, expected,
@@ -91,7 +91,8 @@ async fn fetch_all_keeps_each_error_in_its_place() {
             Ok(body_for("/first")),
             Err(FetchError::Status(404)),
             Ok(body_for("/third")),
-        ]
+        ],
+        "the 404 of the second path is its result, in its place; the others succeed"
     );
 }
 
@@ -101,6 +102,6 @@ async fn fetch_all_of_no_paths_sends_nothing() {
 
     let results = within_patience("fetch_all", fetch_all(server.addr(), &[])).await;
 
-    assert!(results.is_empty());
-    assert_eq!(server.stats().received, 0);
+    assert!(results.is_empty(), "no paths must give no results");
+    assert_eq!(server.stats().received, 0, "no paths must send no requests");
 }

@@ -14,6 +14,7 @@ use std::time::Duration;
 use lab_async::deadlines::{BatchTimedOut, fetch_each_within, fetch_with_retry};
 use lab_async::http::FetchError;
 use lab_async::server::body_for;
+use lab_support::tokio::within_patience;
 use tokio::time::{Instant, sleep};
 
 const fn ms(millis: u64) -> Duration {
@@ -37,7 +38,11 @@ async fn a_request_over_its_limit_times_out_alone() {
     let paths = ["/a", "/slow/5000/b", "/c"];
     let start = Instant::now();
 
-    let results = fetch_each_within(&paths, simulated_fetch, ms(1000), ms(60_000)).await;
+    let results = within_patience(
+        "fetch_each_within",
+        fetch_each_within(&paths, simulated_fetch, ms(1000), ms(60_000)),
+    )
+    .await;
 
     assert_eq!(
         results,
@@ -61,7 +66,11 @@ async fn requests_within_their_limits_all_succeed_even_if_together_they_take_lon
     let paths = ["/slow/900/a", "/slow/900/b", "/slow/900/c"];
     let start = Instant::now();
 
-    let results = fetch_each_within(&paths, simulated_fetch, ms(1000), ms(5000)).await;
+    let results = within_patience(
+        "fetch_each_within",
+        fetch_each_within(&paths, simulated_fetch, ms(1000), ms(5000)),
+    )
+    .await;
 
     let expected: Vec<_> = paths.iter().map(|p| Ok(body_for(p))).collect();
     assert_eq!(
@@ -70,7 +79,11 @@ async fn requests_within_their_limits_all_succeed_even_if_together_they_take_lon
         "each request is within the per-request limit and the batch within its own: is the \
          per-request timeout around each request, and not around the whole batch?"
     );
-    assert_eq!(start.elapsed(), ms(2700));
+    assert_eq!(
+        start.elapsed(),
+        ms(2700),
+        "three requests of 900 ms, one after another, take 2.7 s"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -85,9 +98,17 @@ async fn the_batch_stops_at_its_deadline_even_in_the_middle_of_a_request() {
     ];
     let start = Instant::now();
 
-    let results = fetch_each_within(&paths, simulated_fetch, ms(1000), ms(1000)).await;
+    let results = within_patience(
+        "fetch_each_within",
+        fetch_each_within(&paths, simulated_fetch, ms(1000), ms(1000)),
+    )
+    .await;
 
-    assert_eq!(results, Err(BatchTimedOut));
+    assert_eq!(
+        results,
+        Err(BatchTimedOut),
+        "five requests of 400 ms do not fit in a batch limit of 1 s"
+    );
     assert_eq!(
         start.elapsed(),
         ms(1000),
@@ -109,10 +130,18 @@ async fn an_abandoned_request_is_dropped_not_left_running() {
         }
     };
 
-    let results = fetch_each_within(&["/slow/5000/a"], fetch, ms(1000), ms(10_000)).await;
+    let results = within_patience(
+        "fetch_each_within",
+        fetch_each_within(&["/slow/5000/a"], fetch, ms(1000), ms(10_000)),
+    )
+    .await;
     sleep(ms(10_000)).await; // long after the request would have finished, had it kept running
 
-    assert_eq!(results, Ok(vec![Err(FetchError::TimedOut)]));
+    assert_eq!(
+        results,
+        Ok(vec![Err(FetchError::TimedOut)]),
+        "the 5 s request is over its 1 s limit"
+    );
     assert_eq!(
         unfinished.load(Ordering::SeqCst),
         1,
@@ -150,7 +179,11 @@ async fn retry_pauses_between_attempts_without_blocking_the_runtime() {
     };
     let start = Instant::now();
 
-    let result = fetch_with_retry("/flaky", flaky_fetch, 5, ms(1000)).await;
+    let result = within_patience(
+        "fetch_with_retry",
+        fetch_with_retry("/flaky", flaky_fetch, 5, ms(1000)),
+    )
+    .await;
 
     heartbeat.abort();
     assert_eq!(result, Ok(body_for("/flaky")), "the third attempt succeeds");
@@ -171,7 +204,7 @@ async fn retry_pauses_between_attempts_without_blocking_the_runtime() {
 // ANCHOR_END: retry
 
 #[tokio::test(start_paused = true)]
-async fn retry_gives_up_after_the_last_attempt_with_its_error() {
+async fn retry_gives_up_after_the_last_attempt_with_its_error_and_needs_one() {
     let calls = Cell::new(0);
     let failing_fetch = async |_path: &str| {
         calls.set(calls.get() + 1);
@@ -179,7 +212,11 @@ async fn retry_gives_up_after_the_last_attempt_with_its_error() {
     };
     let start = Instant::now();
 
-    let result = fetch_with_retry("/down", failing_fetch, 3, ms(250)).await;
+    let result = within_patience(
+        "fetch_with_retry",
+        fetch_with_retry("/down", failing_fetch, 3, ms(250)),
+    )
+    .await;
 
     assert_eq!(
         result,
@@ -192,4 +229,18 @@ async fn retry_gives_up_after_the_last_attempt_with_its_error() {
         ms(500),
         "a pause between attempts, none after the last one"
     );
+    // With no attempt at all there is no last error to return: the contract says to panic. The
+    // call runs as a task, so that awaiting its handle tells a panic apart from a result.
+    let call = tokio::spawn(async {
+        fetch_with_retry("/never", async |path: &str| Ok(body_for(path)), 0, ms(250)).await
+    });
+    let outcome = within_patience(
+        "fetch_with_retry with 0 attempts, which must panic at once",
+        call,
+    )
+    .await;
+    match outcome {
+        Err(error) if error.is_panic() => {}
+        other => panic!("fetch_with_retry with 0 attempts must panic, but it returned {other:?}"),
+    }
 }

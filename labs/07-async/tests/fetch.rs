@@ -5,10 +5,11 @@ mod common;
 use std::net::{Ipv4Addr, TcpListener};
 use std::time::Duration;
 
-use common::{PATIENCE, start_server, within_patience};
+use common::{answer_one_at_a_time, finish, start_server};
 use lab_async::fetch::{fetch, fetch_sequential};
 use lab_async::http::FetchError;
 use lab_async::server::body_for;
+use lab_support::tokio::within_patience;
 
 #[tokio::test]
 async fn fetch_returns_the_body_of_the_resource() {
@@ -16,7 +17,11 @@ async fn fetch_returns_the_body_of_the_resource() {
 
     let body = within_patience("fetch", fetch(server.addr(), "/reports/2024.csv")).await;
 
-    assert_eq!(body, Ok(body_for("/reports/2024.csv")));
+    assert_eq!(
+        body,
+        Ok(body_for("/reports/2024.csv")),
+        "the body of the server's answer"
+    );
     let stats = server.stats();
     assert_eq!(
         (stats.received, stats.served),
@@ -45,9 +50,11 @@ async fn fetch_from_a_closed_port_is_an_io_error_not_a_panic() {
         .and_then(|listener| listener.local_addr())
         .expect("a free local port");
 
-    let result = tokio::time::timeout(PATIENCE, fetch(addr, "/anything"))
-        .await
-        .expect("connecting to a closed port fails at once");
+    let result = within_patience(
+        "fetch from a closed port (connecting fails at once)",
+        fetch(addr, "/anything"),
+    )
+    .await;
 
     assert!(
         matches!(result, Err(FetchError::Io(_))),
@@ -57,7 +64,32 @@ async fn fetch_from_a_closed_port_is_an_io_error_not_a_panic() {
 
 #[tokio::test]
 async fn fetch_sequential_sends_each_request_after_the_previous_answer() {
-    let server = start_server(Duration::from_millis(20)).await;
+    let server = start_server(Duration::ZERO).await;
+    let addr = server.addr();
+    let mut client =
+        tokio::spawn(
+            async move { fetch_sequential(addr, &["/held/a", "/held/b", "/held/c"]).await },
+        );
+
+    // The requests are held: the test answers them one at a time, and each time checks that
+    // the next request arrives only after the answer to the previous one.
+    answer_one_at_a_time(&server, &mut client, 3, 1).await;
+
+    let results = finish("fetch_sequential", client).await;
+    assert_eq!(
+        results,
+        vec![
+            Ok(body_for("/held/a")),
+            Ok(body_for("/held/b")),
+            Ok(body_for("/held/c")),
+        ],
+        "one result per path, in the order of the paths"
+    );
+}
+
+#[tokio::test]
+async fn fetch_sequential_keeps_each_error_in_its_place() {
+    let server = start_server(Duration::from_millis(5)).await;
     let paths = ["/a", "/b", "/missing/c", "/d"];
 
     let results =
@@ -71,7 +103,7 @@ async fn fetch_sequential_sends_each_request_after_the_previous_answer() {
             Err(FetchError::Status(404)),
             Ok(body_for("/d")),
         ],
-        "one result per path, in the order of the paths"
+        "one result per path, in the order of the paths, the 404 in its place"
     );
     let stats = server.stats();
     assert_eq!(stats.received, 4, "one request per path");
@@ -88,6 +120,6 @@ async fn fetch_sequential_of_no_paths_sends_nothing() {
 
     let results = within_patience("fetch_sequential", fetch_sequential(server.addr(), &[])).await;
 
-    assert!(results.is_empty());
-    assert_eq!(server.stats().received, 0);
+    assert!(results.is_empty(), "no paths must give no results");
+    assert_eq!(server.stats().received, 0, "no paths must send no requests");
 }

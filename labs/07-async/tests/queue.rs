@@ -6,10 +6,11 @@ mod common;
 use std::pin::pin;
 use std::time::Duration;
 
-use common::{start_server, wait_for_stats, within_patience};
+use common::{start_server, wait_for_stats};
 use lab_async::http::FetchError;
 use lab_async::queue::{FetchQueue, Fetched, SubmitError};
 use lab_async::server::body_for;
+use lab_support::tokio::within_patience;
 
 fn fetched(path: &str) -> Fetched {
     Fetched {
@@ -34,7 +35,10 @@ async fn shutdown_returns_every_result_in_submission_order() {
 
     let mut expected: Vec<_> = paths.iter().map(|p| fetched(p)).collect();
     expected[2].result = Err(FetchError::Status(404));
-    assert_eq!(results, expected);
+    assert_eq!(
+        results, expected,
+        "one result per job, in the order submitted, the 404 in its place"
+    );
 }
 
 // ANCHOR: full
@@ -42,7 +46,7 @@ async fn shutdown_returns_every_result_in_submission_order() {
 async fn a_full_queue_refuses_more_work() {
     let server = start_server(Duration::ZERO).await;
     let queue = FetchQueue::start(server.addr(), 2);
-    assert_eq!(queue.capacity(), 2);
+    assert_eq!(queue.capacity(), 2, "the capacity given to start");
 
     // The worker takes the first job and waits on it: the server holds it.
     queue
@@ -69,10 +73,55 @@ async fn a_full_queue_refuses_more_work() {
     let results = within_patience("shutdown", queue.shutdown()).await;
     assert_eq!(
         results,
-        vec![fetched("/held/1"), fetched("/held/2"), fetched("/held/3")]
+        vec![fetched("/held/1"), fetched("/held/2"), fetched("/held/3")],
+        "the three jobs that were taken, in order; the refused one is not among them"
     );
 }
 // ANCHOR_END: full
+
+#[tokio::test]
+async fn submit_waits_for_room_in_a_full_queue() {
+    let server = start_server(Duration::ZERO).await;
+    let queue = FetchQueue::start(server.addr(), 2);
+    queue
+        .try_submit("/held/1")
+        .expect("an empty queue has room");
+    wait_for_stats(&server, "the worker's first request in flight", |s| {
+        s.in_flight == 1
+    })
+    .await;
+    for path in ["/held/2", "/held/3"] {
+        within_patience("submit to a queue with room", queue.submit(path))
+            .await
+            .unwrap_or_else(|error| panic!("submit({path}) to a queue with room failed: {error}"));
+    }
+
+    // The worker is busy and two jobs wait: a third must wait for room...
+    let mut fourth = Box::pin(queue.submit("/held/4"));
+    let early = tokio::time::timeout(Duration::ZERO, fourth.as_mut()).await;
+    assert!(
+        early.is_err(),
+        "submit returned {early:?} while the queue was full: it must wait for room (that is the \
+         backpressure)"
+    );
+    // ...until the worker takes the next job.
+    server.release_all();
+    within_patience("submit, once the worker has made room", fourth)
+        .await
+        .unwrap_or_else(|error| panic!("submit(/held/4) failed once there was room: {error}"));
+
+    let results = within_patience("shutdown", queue.shutdown()).await;
+    assert_eq!(
+        results,
+        vec![
+            fetched("/held/1"),
+            fetched("/held/2"),
+            fetched("/held/3"),
+            fetched("/held/4")
+        ],
+        "every job submitted, in order"
+    );
+}
 
 #[tokio::test]
 async fn shutdown_finishes_the_queued_jobs_before_returning() {
@@ -105,12 +154,18 @@ async fn shutdown_finishes_the_queued_jobs_before_returning() {
 }
 
 #[tokio::test]
-async fn a_queue_with_no_jobs_shuts_down_at_once() {
+async fn a_queue_with_no_jobs_shuts_down_at_once_and_one_of_no_room_is_refused() {
     let server = start_server(Duration::ZERO).await;
     let queue = FetchQueue::start(server.addr(), 1);
 
     let results = within_patience("shutdown", queue.shutdown()).await;
 
-    assert!(results.is_empty());
-    assert_eq!(server.stats().received, 0);
+    assert!(results.is_empty(), "no jobs must give no results");
+    assert_eq!(server.stats().received, 0, "no jobs must send no requests");
+    let addr = server.addr();
+    let outcome = std::panic::catch_unwind(move || FetchQueue::start(addr, 0));
+    assert!(
+        outcome.is_err(),
+        "FetchQueue::start with a capacity of 0 must panic, as its documentation says"
+    );
 }

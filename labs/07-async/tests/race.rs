@@ -5,7 +5,8 @@ mod common;
 
 use std::time::Duration;
 
-use common::{start_server, wait_for_stats, wait_for_stats_while, within_patience};
+use common::{finish, start_server, wait_for_stats, wait_for_stats_while};
+use lab_async::http::FetchError;
 use lab_async::race::{Replica, race};
 use lab_async::server::{Server, body_for};
 
@@ -16,7 +17,7 @@ async fn race_with_winner(
     primary: &'static str,
     backup: &'static str,
     winner: &str,
-) -> (Replica, Result<String, lab_async::http::FetchError>) {
+) -> (Replica, Result<String, FetchError>) {
     let addr = server.addr();
     let mut client = tokio::spawn(async move { race(addr, primary, backup).await });
     wait_for_stats_while(
@@ -27,9 +28,7 @@ async fn race_with_winner(
     )
     .await;
     server.release(winner);
-    within_patience("race", client)
-        .await
-        .expect("race panicked")
+    finish("race", client).await
 }
 
 #[tokio::test]
@@ -38,7 +37,11 @@ async fn the_backup_wins_when_it_answers_first() {
 
     let outcome = race_with_winner(&server, "/held/primary", "/held/backup", "/held/backup").await;
 
-    assert_eq!(outcome, (Replica::Backup, Ok(body_for("/held/backup"))));
+    assert_eq!(
+        outcome,
+        (Replica::Backup, Ok(body_for("/held/backup"))),
+        "only the backup was answered, so the backup wins"
+    );
 }
 
 #[tokio::test]
@@ -47,7 +50,11 @@ async fn the_primary_wins_when_it_answers_first() {
 
     let outcome = race_with_winner(&server, "/held/primary", "/held/backup", "/held/primary").await;
 
-    assert_eq!(outcome, (Replica::Primary, Ok(body_for("/held/primary"))));
+    assert_eq!(
+        outcome,
+        (Replica::Primary, Ok(body_for("/held/primary"))),
+        "only the primary was answered, so the primary wins"
+    );
 }
 
 // ANCHOR: loser
@@ -57,7 +64,7 @@ async fn the_losing_request_is_cancelled() {
 
     let (winner, _) =
         race_with_winner(&server, "/held/primary", "/held/backup", "/held/backup").await;
-    assert_eq!(winner, Replica::Backup);
+    assert_eq!(winner, Replica::Backup, "only the backup was answered");
 
     // The primary is never released: only the client hanging up ends its request.
     let stats = wait_for_stats(
@@ -69,3 +76,23 @@ async fn the_losing_request_is_cancelled() {
     assert_eq!(stats.served, 1, "only the winner is answered");
 }
 // ANCHOR_END: loser
+
+#[tokio::test]
+async fn an_error_that_comes_first_wins_too() {
+    let server = start_server(Duration::ZERO).await;
+    let addr = server.addr();
+
+    // The primary gets 404 at once; the backup is held and never released.
+    let client = tokio::spawn(async move { race(addr, "/missing/primary", "/held/backup").await });
+    let outcome = finish(
+        "race between a 404 and a request that is never answered",
+        client,
+    )
+    .await;
+
+    assert_eq!(
+        outcome,
+        (Replica::Primary, Err(FetchError::Status(404))),
+        "race returns whichever request completes first, success or error"
+    );
+}

@@ -7,6 +7,8 @@
 //! child fail CODE TEXT     print TEXT on stderr, exit with status CODE
 //! child abort              abort (on Unix: die of SIGABRT)
 //! child cat                copy stdin to stdout until stdin ends
+//! child noise BYTES        write BYTES bytes on stderr first, then copy stdin to stdout
+//! child sleep MILLIS       sleep for MILLIS milliseconds, then exit 0
 //! child hang               do nothing for a very long time
 //! ```
 //!
@@ -42,6 +44,23 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        ["noise", bytes] => {
+            let noise = vec![b'~'; bytes.parse().unwrap_or(0)];
+            let copied = io::stderr()
+                .write_all(&noise)
+                .and_then(|()| io::copy(&mut io::stdin().lock(), &mut io::stdout().lock()));
+            match copied {
+                Ok(_) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("child noise: {error}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        ["sleep", millis] => {
+            thread::sleep(Duration::from_millis(millis.parse().unwrap_or(0)));
+            ExitCode::SUCCESS
+        }
         ["hang"] => {
             hang();
             ExitCode::SUCCESS
@@ -49,7 +68,7 @@ fn main() -> ExitCode {
         _ => {
             let _ = writeln!(
                 io::stderr(),
-                "usage: child ok|print TEXT|fail CODE TEXT|abort|cat|hang"
+                "usage: child ok|print TEXT|fail CODE TEXT|abort|cat|noise BYTES|sleep MILLIS|hang"
             );
             ExitCode::from(2)
         }

@@ -1,9 +1,7 @@
-//! Helpers shared by the graded tests. This folder is not a test target of its own.
-//!
-//! Every wait here is bounded. A limit never decides whether correct code passes (correct code is
-//! done long before it); it only turns a hang into a failure with a message that says what was
-//! expected. No test leaves a process behind: whatever the code under test fails to reap, the
-//! test kills and reaps itself before it fails.
+//! Helpers that only this lab's tests need: the lab's two programs, a child the test owns, and
+//! the gatekeeper that gate tasks wait at. The general ones (bounded waits, the check that a
+//! process is gone) come from `lab_support`. No test leaves a process behind: whatever the code
+//! under test fails to reap, the test kills and reaps itself before it fails.
 
 // Each test target uses only some of these helpers.
 #![allow(dead_code)]
@@ -17,8 +15,9 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::Duration;
 
-/// How long a test waits for something that correct code does at once.
-pub const PATIENCE: Duration = Duration::from_secs(10);
+use lab_support::PATIENCE;
+use lab_support::process::is_gone;
+use lab_support::within_patience;
 
 /// The lab's `child` program (`src/bin/child.rs`), with `args`.
 pub fn child(args: &[&str]) -> Command {
@@ -30,70 +29,6 @@ pub fn child(args: &[&str]) -> Command {
 /// The lab's `worker` program (`src/bin/worker.rs`).
 pub fn worker_program() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_worker"))
-}
-
-/// Runs `work` on a helper thread and returns its result, or fails the test if it has not
-/// finished within `limit`, saying that `what` hung.
-pub fn finishes<T: Send + 'static>(
-    what: &str,
-    limit: Duration,
-    work: impl FnOnce() -> T + Send + 'static,
-) -> T {
-    let (done, result) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = done.send(work());
-    });
-    match result.recv_timeout(limit) {
-        Ok(value) => value,
-        Err(RecvTimeoutError::Timeout) => {
-            panic!("{what} did not finish within {limit:?}: it is stuck (see the chapter's hints)")
-        }
-        Err(RecvTimeoutError::Disconnected) => panic!("{what} panicked (its message is above)"),
-    }
-}
-
-/// Whether process `pid` no longer exists: it has exited *and* its parent has reaped it. A
-/// zombie (exited, not yet waited for) still exists.
-#[cfg(unix)]
-pub fn is_gone(pid: u32) -> bool {
-    let pid = libc::pid_t::try_from(pid).expect("a process id fits in pid_t");
-    // SAFETY: kill with signal 0 sends nothing; it only checks that the process exists.
-    let found = unsafe { libc::kill(pid, 0) } == 0;
-    !found && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
-}
-
-/// Outside Unix the tests cannot look a process up by id, and trust the code under test.
-#[cfg(not(unix))]
-pub fn is_gone(_pid: u32) -> bool {
-    true
-}
-
-/// Kills and reaps our child process `pid`, which the code under test left behind.
-#[cfg(unix)]
-pub fn clean_up(pid: u32) {
-    let pid = libc::pid_t::try_from(pid).expect("a process id fits in pid_t");
-    // SAFETY: plain system calls on a process id; a wrong id only makes them fail.
-    unsafe {
-        libc::kill(pid, libc::SIGKILL);
-        libc::waitpid(pid, std::ptr::null_mut(), 0);
-    }
-}
-
-#[cfg(not(unix))]
-pub fn clean_up(_pid: u32) {}
-
-/// Fails the test, after cleaning up, if any process of `pids` still exists (running, or a
-/// zombie nobody reaped).
-pub fn assert_all_gone(pids: &[u32], what: &str) {
-    let left: Vec<u32> = pids.iter().copied().filter(|&pid| !is_gone(pid)).collect();
-    for &pid in &left {
-        clean_up(pid);
-    }
-    assert!(
-        left.is_empty(),
-        "{what}, yet processes {left:?} still existed (still running, or zombies that nobody \
-         waited for): a child must be killed if needed and always reaped with wait()"
-    );
 }
 
 /// A child process that the *test* owns: killed and reaped when dropped.
@@ -176,4 +111,69 @@ fn read_tag(stream: &mut TcpStream) -> Option<u64> {
     let mut tag = [0_u8; 8];
     stream.read_exact(&mut tag).ok()?;
     Some(u64::from_be_bytes(tag))
+}
+
+/// How long [`while_stopped`] keeps the processes stopped.
+pub const HOLD: Duration = Duration::from_secs(2);
+
+/// Sends signal `name` (`STOP`, `CONT`) to process `pid` with the system's `kill` program (the
+/// lab has no `unsafe`, so no `libc::kill`). A process that is gone cannot be signalled, and
+/// that is no failure of the test's own.
+pub fn signal(pid: u32, name: &'static str) {
+    let sent = within_patience("the `kill` program", move || {
+        Command::new("kill")
+            .args(["-s", name, &pid.to_string()])
+            .status()
+    });
+    match sent {
+        Ok(status) => assert!(
+            status.success() || is_gone(pid),
+            "`kill -s {name} {pid}` failed ({status}): the test could not signal the worker"
+        ),
+        Err(error) => panic!("could not run `kill -s {name} {pid}`: {error}"),
+    }
+}
+
+/// What [`while_stopped`] saw.
+pub enum Held<T> {
+    /// `work` returned while the processes were still stopped.
+    Early(T),
+    /// `work` returned only once they could go on.
+    After(T),
+}
+
+/// Stops the processes `pids` (`SIGSTOP`), runs `work` on a thread of its own, lets the
+/// processes go on (`SIGCONT`) when `work` returns or after [`HOLD`], whichever comes first,
+/// and waits (bounded) for `work`. `what` names `work` in the failure messages.
+///
+/// A healthy worker exits a moment after its stdin closes, so a shutdown that kills workers
+/// instead of waiting for them often gets away with it. Stopped, a worker cannot exit by itself:
+/// a shutdown that waits cannot return during the hold, and one that kills returns at once. The
+/// hold only looks for something that must not happen: on a slow machine it could let a killing
+/// shutdown through, but it can never fail one that waits.
+pub fn while_stopped<T: Send + 'static>(
+    pids: &[u32],
+    what: &'static str,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Held<T> {
+    for &pid in pids {
+        signal(pid, "STOP");
+    }
+    let (done, result) = mpsc::channel();
+    thread::spawn(move || {
+        // The receiver is gone only if the test has already failed.
+        let _ = done.send(work());
+    });
+    let early = result.recv_timeout(HOLD);
+    for &pid in pids {
+        signal(pid, "CONT");
+    }
+    match early {
+        Ok(value) => Held::Early(value),
+        Err(RecvTimeoutError::Disconnected) => panic!("{what} panicked (see above)"),
+        Err(RecvTimeoutError::Timeout) => match within_patience(what, move || result.recv()) {
+            Ok(value) => Held::After(value),
+            Err(_) => panic!("{what} panicked (see above)"),
+        },
+    }
 }

@@ -1,4 +1,5 @@
-//! Helpers shared by the graded tests. This folder is not a test target of its own.
+//! Helpers that only this lab's tests need: the lab's server and waits on its counters. The
+//! general ones (bounded waits) come from `lab_support`.
 //!
 //! Every wait here is bounded by [`PATIENCE`], in real time. The limit never decides whether
 //! correct code passes (correct code is done long before it); it only turns a hang into a failure
@@ -8,14 +9,12 @@
 #![allow(dead_code)]
 
 use std::fmt::Debug;
-use std::future::Future;
 use std::time::Duration;
 
 use lab_async::server::{Server, Stats};
+use lab_support::PATIENCE;
+use lab_support::tokio::within_patience;
 use tokio::task::JoinHandle;
-
-/// How long a test waits for something that correct code does at once.
-pub const PATIENCE: Duration = Duration::from_secs(10);
 
 /// Starts the lab's server with the given latency, or fails the test.
 pub async fn start_server(latency: Duration) -> Server {
@@ -76,11 +75,45 @@ pub async fn wait_for_stats_while<T: Debug>(
     }
 }
 
-/// Awaits `future`, failing the test with `what` if it has not finished within [`PATIENCE`].
-pub async fn within_patience<T>(what: &str, future: impl Future<Output = T>) -> T {
-    tokio::time::timeout(PATIENCE, future)
-        .await
-        .unwrap_or_else(|_| panic!("{what} did not finish within {PATIENCE:?}"))
+/// Awaits the task running the code under test, bounded by [`PATIENCE`], and returns its result;
+/// a panic in the task fails the test with that panic.
+pub async fn finish<T>(what: &str, client: JoinHandle<T>) -> T {
+    match within_patience(what, client).await {
+        Ok(value) => value,
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        Err(error) => panic!("{what} did not finish: {error}"),
+    }
+}
+
+/// Answers held requests one at a time, checking each time that the client has exactly the
+/// requests in flight that it should: `limit` of them, or all that are left when fewer are, and
+/// never more. Returns once every one of `count` requests has been answered.
+pub async fn answer_one_at_a_time<T: Debug>(
+    server: &Server,
+    client: &mut JoinHandle<T>,
+    count: usize,
+    limit: usize,
+) {
+    for answered in 0..count {
+        let expected = limit.min(count - answered);
+        let stats = wait_for_stats_while(
+            server,
+            client,
+            &format!(
+                "{expected} request(s) in flight after {answered} of {count} were answered \
+                 (as soon as one finishes, the next may start, up to the limit of {limit})"
+            ),
+            |s| s.served == answered && s.received == answered + expected,
+        )
+        .await;
+        assert!(
+            stats.max_in_flight <= limit,
+            "the limit is {limit}, but the server saw {} requests in flight at once",
+            stats.max_in_flight
+        );
+        let held = server.held();
+        server.release(&held[0]);
+    }
 }
 
 /// The paths `/{prefix}/0`, `/{prefix}/1`, ….
