@@ -1,0 +1,188 @@
+//! Benchmarks of the pipeline against the lab's real server (on loopback, with a fixed latency)
+//! and a transform calibrated to a fixed CPU cost per body. The workload is mixed: I/O-bound in
+//! the fetch stage, CPU-bound in the CPU stage.
+//!
+//! - `overlap`: two phases (every fetch, then every computation) against the pipeline, with the
+//!   two stages balanced (20 ms latency, 4 in flight; about 10 ms of CPU per body, 2 workers).
+//! - `bottleneck`: the pipeline with K (fetches in flight) and N (CPU workers) varied, 10 ms of
+//!   latency and about 4 ms of CPU per body: Little's law says which stage limits the rate.
+//! - `professional`: the pipeline against what one might write with the futures crate, a
+//!   `buffered(K)` stream of fetch-then-`spawn_blocking` futures, at the balanced setting.
+//!
+//! Run it once your pipeline works: `cargo bench -p lab-pipeline -- --warm-up-time 1`.
+
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use futures_util::StreamExt;
+use lab_pipeline::baseline::fetch_then_compute;
+use lab_pipeline::config::Config;
+use lab_pipeline::http::{Fetch, HttpClient};
+use lab_pipeline::item::{Done, ItemError, Outcome, Work};
+use lab_pipeline::outcome::work_for;
+use lab_pipeline::pipeline::{Stages, run};
+use lab_pipeline::routes::body_for;
+use lab_pipeline::server::Server;
+use lab_pipeline::transform::{Transform, calibrate, summarise};
+use rayon::{ThreadPool, ThreadPoolBuilder};
+use tokio::runtime::Runtime;
+use tokio_util::sync::CancellationToken;
+
+/// A server with `latency`, `items` URLs on it, and the runtime it runs on.
+struct Setup {
+    runtime: Runtime,
+    _server: Server,
+    urls: Vec<String>,
+}
+
+fn setup(latency: Duration, items: usize) -> Setup {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let server = runtime
+        .block_on(Server::start(latency))
+        .expect("the server starts");
+    let urls = (0..items)
+        .map(|i| server.url(&format!("/item/{i}")))
+        .collect();
+    Setup {
+        runtime,
+        _server: server,
+        urls,
+    }
+}
+
+/// The work of the CPU stage: about `cost` of CPU per body.
+fn work_costing(cost: Duration) -> (Work, Arc<Transform>) {
+    let rounds = calibrate(body_for("/item/0").as_bytes(), cost);
+    let transform: Arc<Transform> = Arc::new(move |body: &[u8]| summarise(body, rounds));
+    (work_for(Arc::clone(&transform)), transform)
+}
+
+fn pool(threads: usize) -> Arc<ThreadPool> {
+    Arc::new(
+        ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a pool"),
+    )
+}
+
+fn run_pipeline(setup: &Setup, work: &Work, pool: &Arc<ThreadPool>, k: usize, n: usize) {
+    let stages = Stages {
+        fetcher: Arc::new(HttpClient),
+        work: Arc::clone(work),
+        pool: Arc::clone(pool),
+        config: Config::new(k, n),
+    };
+    let report = setup
+        .runtime
+        .block_on(run(
+            setup.urls.clone(),
+            stages,
+            &mut io::sink(),
+            &mut |_: &Done| {},
+            CancellationToken::new(),
+        ))
+        .expect("a sink does not fail");
+    assert_eq!(report.ok, setup.urls.len());
+}
+
+fn overlap(c: &mut Criterion) {
+    let setup = setup(Duration::from_millis(20), 64);
+    let (work, _) = work_costing(Duration::from_millis(10));
+    let pool = pool(2);
+    let mut group = c.benchmark_group("overlap");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(6));
+    group.throughput(Throughput::Elements(setup.urls.len() as u64));
+    group.bench_function("two phases", |b| {
+        b.iter(|| {
+            fetch_then_compute(
+                &setup.runtime,
+                &setup.urls,
+                Arc::new(HttpClient),
+                4,
+                &work,
+                &pool,
+            )
+        })
+    });
+    group.bench_function("pipeline", |b| {
+        b.iter(|| run_pipeline(&setup, &work, &pool, 4, 2))
+    });
+    group.finish();
+}
+
+fn bottleneck(c: &mut Criterion) {
+    let setup = setup(Duration::from_millis(10), 48);
+    let (work, _) = work_costing(Duration::from_millis(4));
+    let mut group = c.benchmark_group("bottleneck");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(3));
+    group.throughput(Throughput::Elements(setup.urls.len() as u64));
+    for n in [1, 2] {
+        let pool = pool(n);
+        for k in [1, 2, 4, 8] {
+            group.bench_with_input(
+                BenchmarkId::new(format!("N={n}"), format!("K={k}")),
+                &k,
+                |b, &k| b.iter(|| run_pipeline(&setup, &work, &pool, k, n)),
+            );
+        }
+    }
+    group.finish();
+}
+
+// ANCHOR: buffered
+/// What one might write with the futures crate: each URL becomes one future that fetches, then
+/// computes on Tokio's blocking pool; `buffered(k)` runs `k` of them at once and yields their
+/// outcomes in input order.
+async fn buffered_pipeline(urls: &[String], transform: &Arc<Transform>, k: usize) -> Vec<Outcome> {
+    futures_util::stream::iter(urls.iter().cloned())
+        .map(|url| {
+            let transform = Arc::clone(transform);
+            async move {
+                let body = HttpClient.fetch(&url).await.map_err(ItemError::Fetch)?;
+                tokio::task::spawn_blocking(move || transform(&body))
+                    .await
+                    .expect("the transform does not panic")
+                    .map_err(ItemError::Transform)
+            }
+        })
+        .buffered(k)
+        .collect()
+        .await
+}
+// ANCHOR_END: buffered
+
+fn professional(c: &mut Criterion) {
+    let setup = setup(Duration::from_millis(20), 64);
+    let (work, transform) = work_costing(Duration::from_millis(10));
+    let pool = pool(2);
+    let mut group = c.benchmark_group("professional");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(6));
+    group.throughput(Throughput::Elements(setup.urls.len() as u64));
+    group.bench_function("pipeline K=4 N=2", |b| {
+        b.iter(|| run_pipeline(&setup, &work, &pool, 4, 2))
+    });
+    for k in [4, 6] {
+        group.bench_function(format!("buffered({k}) + spawn_blocking"), |b| {
+            b.iter(|| {
+                let outcomes =
+                    setup
+                        .runtime
+                        .block_on(buffered_pipeline(&setup.urls, &transform, k));
+                assert!(outcomes.iter().all(Result::is_ok));
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, overlap, bottleneck, professional);
+criterion_main!(benches);
