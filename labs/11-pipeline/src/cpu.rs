@@ -23,9 +23,9 @@ use crate::item::{Done, Fetched, Work};
 ///   wait: that is the backpressure.
 /// - **The end.** When `from_fetch` is closed and empty, it returns, once every item it took has
 ///   been worked on and sent to `to_writer`.
-/// - **Cancellation.** When `cancel` is cancelled, it takes no more items (those left in the
-///   channel are dropped, never worked on), waits for the work it has started to finish, sends
-///   those outcomes to `to_writer`, and returns.
+/// - **Cancellation** (tested with Exercise 11.4). When `cancel` is cancelled, it takes no
+///   more items (those left in the channel are dropped, never worked on), waits for the work it
+///   has started to finish, sends those outcomes to `to_writer`, and returns.
 ///
 /// If the receiver of `to_writer` is gone, outcomes are dropped.
 pub async fn cpu_stage(

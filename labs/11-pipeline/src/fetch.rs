@@ -21,10 +21,6 @@ use crate::item::Fetched;
 ///   third, four times before the fourth, and so on. It pauses on Tokio's clock, without blocking
 ///   the thread. There is no pause after the last attempt.
 /// - Any other error (a `404`, a malformed answer) is returned at once, without another attempt.
-///
-/// # Panics
-///
-/// If `policy.attempts` is 0.
 pub async fn fetch_with_retry<F: Fetch>(
     fetcher: &F,
     url: &str,
@@ -50,15 +46,11 @@ pub async fn fetch_with_retry<F: Fetch>(
 ///   counted, without waiting for the items before it to finish.
 /// - **Errors stay with their item.** A URL that fails after every attempt is handed over like
 ///   any other, with its error as its `body`; the stage goes on with the others.
-/// - **Cancellation.** When `cancel` is cancelled, it starts nothing more, drops the fetches it
-///   has in progress at once (their requests are cancelled, their connections closed) and
-///   returns.
+/// - **Cancellation** (tested with Exercise 11.4). When `cancel` is cancelled, it starts
+///   nothing more, drops the fetches it has in progress at once (their requests are cancelled,
+///   their connections closed) and returns.
 ///
 /// Otherwise it returns when every item has been handed over.
-///
-/// # Panics
-///
-/// If `config.in_flight` is 0.
 pub async fn fetch_stage<F: Fetch>(
     fetcher: Arc<F>,
     urls: Vec<String>,

@@ -6,10 +6,6 @@ pub async fn fetch_with_retry<F: Fetch>(
     url: &str,
     policy: &Policy,
 ) -> Result<Vec<u8>, FetchError> {
-    assert!(
-        policy.attempts > 0,
-        "fetch_with_retry needs at least one attempt"
-    );
     let mut pause = policy.backoff;
     let mut attempt = 1;
     loop {
@@ -36,10 +32,6 @@ pub async fn fetch_stage<F: Fetch>(
     to_cpu: mpsc::Sender<Fetched>,
     cancel: CancellationToken,
 ) {
-    assert!(
-        config.in_flight > 0,
-        "fetch_stage needs config.in_flight of at least 1"
-    );
     let slots = Arc::new(Semaphore::new(config.in_flight));
     let mut fetches = JoinSet::new();
     let fetch_all = async {
