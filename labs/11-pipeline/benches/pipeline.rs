@@ -3,11 +3,15 @@
 //! the fetch stage, CPU-bound in the CPU stage.
 //!
 //! - `overlap`: two phases (every fetch, then every computation) against the pipeline, with the
-//!   two stages balanced (20 ms latency, 4 in flight; about 10 ms of CPU per body, 2 workers).
+//!   two stages balanced: about 10 ms of CPU per body on 2 workers, and the latency that makes
+//!   fetching 4 at a time take as long as computing did when measured just before.
 //! - `bottleneck`: the pipeline with K (fetches in flight) and N (CPU workers) varied, 10 ms of
 //!   latency and about 4 ms of CPU per body: Little's law says which stage limits the rate.
 //! - `professional`: the pipeline against what one might write with the futures crate, a
 //!   `buffered(K)` stream of fetch-then-`spawn_blocking` futures, at the balanced setting.
+//!
+//! Each group prints to stderr what it measured before it starts: the CPU time the bodies really
+//! took, which on a busy machine is more than the calibration aimed at.
 //!
 //! Run it once your pipeline works: `cargo bench -p lab-pipeline -- --warm-up-time 1`.
 
@@ -71,6 +75,36 @@ fn pool(threads: usize) -> Arc<ThreadPool> {
     )
 }
 
+/// How long `work` takes on `items` bodies on `pool`, measured (the median of three).
+fn compute_only(work: &Work, pool: &ThreadPool, items: usize) -> Duration {
+    use rayon::prelude::*;
+    let bodies: Vec<Vec<u8>> = (0..items)
+        .map(|i| body_for(&format!("/item/{i}")).into_bytes())
+        .collect();
+    let mut times: Vec<Duration> = (0..3)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            pool.install(|| bodies.par_iter().map(|b| work(Ok(b.clone()))).count());
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[1]
+}
+
+/// A setup whose fetching, `k` at a time, takes as long as computing `items` bodies on `pool`.
+fn balanced(work: &Work, pool: &ThreadPool, items: usize, k: usize, group: &str) -> Setup {
+    let computing = compute_only(work, pool, items);
+    let latency = computing * k as u32 / items as u32;
+    eprintln!(
+        "{group}: computing {items} bodies alone took {:.0} ms; latency {:.1} ms, so that \
+         fetching {k} at a time takes as long",
+        computing.as_secs_f64() * 1000.0,
+        latency.as_secs_f64() * 1000.0
+    );
+    setup(latency, items)
+}
+
 fn run_pipeline(setup: &Setup, work: &Work, pool: &Arc<ThreadPool>, k: usize, n: usize) {
     let stages = Stages {
         fetcher: Arc::new(HttpClient),
@@ -92,9 +126,9 @@ fn run_pipeline(setup: &Setup, work: &Work, pool: &Arc<ThreadPool>, k: usize, n:
 }
 
 fn overlap(c: &mut Criterion) {
-    let setup = setup(Duration::from_millis(20), 64);
     let (work, _) = work_costing(Duration::from_millis(10));
     let pool = pool(2);
+    let setup = balanced(&work, &pool, 64, 4, "overlap");
     let mut group = c.benchmark_group("overlap");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(6));
@@ -120,6 +154,15 @@ fn overlap(c: &mut Criterion) {
 fn bottleneck(c: &mut Criterion) {
     let setup = setup(Duration::from_millis(10), 48);
     let (work, _) = work_costing(Duration::from_millis(4));
+    for n in [1, 2] {
+        let computing = compute_only(&work, &pool(n), 48);
+        eprintln!(
+            "bottleneck: 48 bodies on {n} worker(s) took {:.0} ms alone ({:.1} ms per body and \
+             worker); 10 ms of latency",
+            computing.as_secs_f64() * 1000.0,
+            computing.as_secs_f64() * 1000.0 * n as f64 / 48.0
+        );
+    }
     let mut group = c.benchmark_group("bottleneck");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(3));
@@ -160,9 +203,9 @@ async fn buffered_pipeline(urls: &[String], transform: &Arc<Transform>, k: usize
 // ANCHOR_END: buffered
 
 fn professional(c: &mut Criterion) {
-    let setup = setup(Duration::from_millis(20), 64);
     let (work, transform) = work_costing(Duration::from_millis(10));
     let pool = pool(2);
+    let setup = balanced(&work, &pool, 64, 4, "professional");
     let mut group = c.benchmark_group("professional");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(6));

@@ -1,8 +1,9 @@
 //! The overlap made visible: the same twelve URLs done in two phases (every fetch, then every
 //! computation) and by the pipeline, drawn as timelines from a real run, one row per URL.
 //!
-//! The server answers each request after 60 ms; the transform is calibrated to cost about 60 ms
-//! of CPU per body; two fetches at a time, two CPU workers. So each stage alone would take about
+//! The transform is calibrated to about 60 ms of CPU per body, on two CPU workers; the program
+//! measures how long the twelve computations really take here and now, and gives the server the
+//! latency that makes the fetches, two at a time, take as long. So each stage alone takes about
 //! the same time, and the pipeline should take about half as long as the two phases.
 //!
 //! Run it once your pipeline works (Exercises 11.1 to 11.5):
@@ -23,14 +24,15 @@ use lab_pipeline::routes::body_for;
 use lab_pipeline::server::Server;
 use lab_pipeline::transform::{Transform, calibrate, summarise};
 use rayon::ThreadPoolBuilder;
+use rayon::prelude::*;
 use tokio_util::sync::CancellationToken;
 
 const ITEMS: usize = 12;
-const LATENCY: Duration = Duration::from_millis(60);
+const CPU_PER_ITEM: Duration = Duration::from_millis(60);
 const IN_FLIGHT: usize = 2;
 const CPU_WORKERS: usize = 2;
-/// One column of the drawing.
-const COLUMN: Duration = Duration::from_millis(10);
+/// The widest drawing, in columns.
+const COLUMNS: u128 = 72;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Activity {
@@ -116,14 +118,15 @@ fn timed_work(work: Work, recorder: Arc<Recorder>) -> Work {
 
 /// Draws one row per item: `-` fetching, `#` computing, `.` fetched and waiting (for a CPU
 /// worker, or for the lines before it), `|` its line written.
-fn draw(title: &str, recorder: &Recorder, total: Duration) {
+fn draw(title: &str, recorder: &Recorder, total: Duration, column: Duration) {
     let spans = lock(&recorder.spans);
     let written = lock(&recorder.written);
-    let columns = (total.as_millis() / COLUMN.as_millis()) as usize + 1;
+    let per_column = column.as_millis().max(1);
+    let columns = (total.as_millis() / per_column) as usize + 1;
     println!("{title}: {:.2} s", total.as_secs_f64());
     for item in 0..ITEMS {
         let mut row = vec![' '; columns];
-        let column = |t: Duration| ((t.as_millis() / COLUMN.as_millis()) as usize).min(columns - 1);
+        let column = |t: Duration| ((t.as_millis() / per_column) as usize).min(columns - 1);
         let fetched = spans
             .iter()
             .filter(|s| s.0 == item && s.1 == Activity::Fetching)
@@ -155,11 +158,7 @@ fn main() -> io::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let server = runtime.block_on(Server::start(LATENCY))?;
-    let urls: Vec<String> = (0..ITEMS)
-        .map(|i| server.url(&format!("/item/{i}")))
-        .collect();
-    let rounds = calibrate(body_for("/item/0").as_bytes(), LATENCY);
+    let rounds = calibrate(body_for("/item/0").as_bytes(), CPU_PER_ITEM);
     let transform: Arc<Transform> = Arc::new(move |body: &[u8]| summarise(body, rounds));
     let pool = Arc::new(
         ThreadPoolBuilder::new()
@@ -167,6 +166,20 @@ fn main() -> io::Result<()> {
             .build()
             .expect("a pool"),
     );
+    // How long the computations take alone, here and now; then the latency to match.
+    let start = Instant::now();
+    pool.install(|| {
+        (0..ITEMS)
+            .into_par_iter()
+            .map(|i| transform(body_for(&format!("/item/{i}")).as_bytes()).is_ok())
+            .count()
+    });
+    let compute_only = start.elapsed();
+    let latency = compute_only * IN_FLIGHT as u32 / ITEMS as u32;
+    let server = runtime.block_on(Server::start(latency))?;
+    let urls: Vec<String> = (0..ITEMS)
+        .map(|i| server.url(&format!("/item/{i}")))
+        .collect();
     let recorder = Recorder::new();
     let fetcher = Arc::new(Timed {
         recorder: Arc::clone(&recorder),
@@ -174,14 +187,13 @@ fn main() -> io::Result<()> {
     let work = timed_work(work_for(transform), Arc::clone(&recorder));
 
     println!(
-        "{ITEMS} URLs, {} ms latency each, {IN_FLIGHT} fetches at a time; about {} ms of CPU per \
-         body, {CPU_WORKERS} CPU workers; one column = {} ms",
-        LATENCY.as_millis(),
-        LATENCY.as_millis(),
-        COLUMN.as_millis()
+        "{ITEMS} URLs, {IN_FLIGHT} fetches at a time, {} ms of latency each; {CPU_WORKERS} CPU \
+         workers, {} ms to compute the {ITEMS} bodies alone",
+        latency.as_millis(),
+        compute_only.as_millis()
     );
     println!(
-        "- fetching   # computing   . fetched, waiting for a worker or for earlier lines   | written\n"
+        "- fetching   # computing   . fetched, waiting for a worker or for earlier lines   | written"
     );
 
     recorder.restart();
@@ -197,7 +209,9 @@ fn main() -> io::Result<()> {
     for item in 0..outcomes.len() {
         lock(&recorder.written).insert(item, total);
     }
-    draw("fetch then compute (two phases)", &recorder, total);
+    let column = total / COLUMNS as u32;
+    println!("one column = {} ms\n", column.as_millis());
+    draw("fetch then compute (two phases)", &recorder, total, column);
 
     recorder.restart();
     let stages = Stages {
@@ -220,6 +234,6 @@ fn main() -> io::Result<()> {
     ))?;
     let total = recorder.now();
     assert_eq!(report.ok, ITEMS, "every item succeeds");
-    draw("the pipeline", &recorder, total);
+    draw("the pipeline", &recorder, total, column);
     Ok(())
 }

@@ -54,6 +54,16 @@ fn the_transform_decides_the_outcome_of_a_body() {
     );
 }
 
+/// Runs `process`; fails the test with a message if a panic comes out of it.
+fn caught(process: impl FnOnce() -> Outcome) -> Outcome {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(process)).unwrap_or_else(|_| {
+        panic!(
+            "the transform's panic came out of process: process must catch it and make it the \
+             item's error (on a rayon pool, a panic that escapes a job aborts the program)"
+        )
+    })
+}
+
 // ANCHOR: panic_test
 #[test]
 fn a_panicking_transform_fails_its_item_with_the_panic_message() {
@@ -68,9 +78,9 @@ fn a_panicking_transform_fails_its_item_with_the_panic_message() {
     };
 
     let outcomes = [
-        process(Ok(b"x".to_vec()), &with_arguments),
-        process(Ok(b"x".to_vec()), &with_a_literal),
-        process(Ok(b"x".to_vec()), &with_a_number),
+        caught(|| process(Ok(b"x".to_vec()), &with_arguments)),
+        caught(|| process(Ok(b"x".to_vec()), &with_a_literal)),
+        caught(|| process(Ok(b"x".to_vec()), &with_a_number)),
     ];
 
     let panicked = |message: &str| {

@@ -266,6 +266,42 @@ fn a_run_of_no_urls_writes_nothing() {
 }
 
 #[test]
+fn a_failed_write_stops_the_run_with_the_error() {
+    on_paused_time("a run whose output fails", || async {
+        let sim = SimServer::new(Duration::ZERO);
+        let urls: Vec<String> = paths("item", 30).iter().map(|p| sim.url(p)).collect();
+        let pool = cpu_pool(2);
+        let gate = Gate::open_from_the_start(&pool);
+        let stages = Stages {
+            fetcher: Arc::new(sim.clone()),
+            work: gate.work(),
+            pool,
+            config: config(3, 2, 4),
+        };
+        let mut out = SharedOut::failing();
+
+        let report = run(
+            urls,
+            stages,
+            &mut out,
+            &mut |_: &Done| {},
+            CancellationToken::new(),
+        )
+        .await;
+
+        assert!(
+            report.is_err(),
+            "writing the output fails: run must return the error (it returned {report:?})"
+        );
+        assert!(
+            sim.stats().received <= 4,
+            "no line was written, so no window permit came back: at most 4 URLs may have \
+             been fetched"
+        );
+    });
+}
+
+#[test]
 fn a_run_cancelled_before_it_starts_writes_only_the_marker() {
     on_paused_time("a run cancelled from the start", || async {
         let sim = SimServer::new(Duration::ZERO);

@@ -20,12 +20,19 @@ use lab_pipeline::transform::{TransformError, summarise};
 use lab_support::tokio::within_patience;
 use tokio::process::{Child, Command};
 
-/// A fresh folder for one test's files, under the target directory.
+/// A fresh folder for one test's files, under the target directory, named for the test and
+/// this process (the same test may run in several processes at once).
 fn scratch(test: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("pipeline-{test}"));
+    let name = format!("pipeline-{test}-{}", std::process::id());
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a scratch folder");
     dir
+}
+
+/// Removes a test's folder once the test has passed (a failing test leaves it to look at).
+fn clean(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// The program with `args`, its output piped, killed if the test drops it.
@@ -126,6 +133,7 @@ async fn the_program_writes_a_line_per_url_in_order_and_exits_0() {
         "--in-flight 8, but the server saw {} requests at once",
         stats.max_in_flight
     );
+    clean(&dir);
 }
 
 /// The outcome of `url` in the failing run: a 404, a body that is not text, or a summary.
@@ -191,6 +199,7 @@ async fn the_program_exits_3_with_a_summary_when_urls_fail() {
         "stderr must end with the run's report; it is:\n{err}"
     );
     assert_no_progress_bar(&err);
+    clean(&dir);
 }
 
 // ANCHOR: ctrl_c
@@ -261,6 +270,7 @@ async fn ctrl_c_stops_the_program_cleanly() {
         err.contains(&format!("cancelled after {} lines", prefix.len())),
         "the report on stderr says the run was cancelled; stderr:\n{err}"
     );
+    clean(&dir);
 }
 // ANCHOR_END: ctrl_c
 
@@ -315,4 +325,5 @@ async fn the_program_explains_bad_input_and_exits_1() {
         err.contains(arg(&unwritable)),
         "the message must name the output file that cannot be created; stderr:\n{err}"
     );
+    clean(&dir);
 }
