@@ -20,11 +20,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use futures_util::StreamExt;
-use lab_pipeline::baseline::fetch_then_compute;
+use lab_pipeline::baseline::{buffered_pipeline, fetch_then_compute};
 use lab_pipeline::config::Config;
-use lab_pipeline::http::{Fetch, HttpClient};
-use lab_pipeline::item::{Done, ItemError, Outcome, Work};
+use lab_pipeline::http::HttpClient;
+use lab_pipeline::item::{Done, Work};
 use lab_pipeline::outcome::work_for;
 use lab_pipeline::pipeline::{Stages, run};
 use lab_pipeline::routes::body_for;
@@ -180,28 +179,6 @@ fn bottleneck(c: &mut Criterion) {
     group.finish();
 }
 
-// ANCHOR: buffered
-/// What one might write with the futures crate: each URL becomes one future that fetches, then
-/// computes on Tokio's blocking pool; `buffered(k)` runs `k` of them at once and yields their
-/// outcomes in input order.
-async fn buffered_pipeline(urls: &[String], transform: &Arc<Transform>, k: usize) -> Vec<Outcome> {
-    futures_util::stream::iter(urls.iter().cloned())
-        .map(|url| {
-            let transform = Arc::clone(transform);
-            async move {
-                let body = HttpClient.fetch(&url).await.map_err(ItemError::Fetch)?;
-                tokio::task::spawn_blocking(move || transform(&body))
-                    .await
-                    .expect("the transform does not panic")
-                    .map_err(ItemError::Transform)
-            }
-        })
-        .buffered(k)
-        .collect()
-        .await
-}
-// ANCHOR_END: buffered
-
 fn professional(c: &mut Criterion) {
     let (work, transform) = work_costing(Duration::from_millis(10));
     let pool = pool(2);
@@ -216,10 +193,12 @@ fn professional(c: &mut Criterion) {
     for k in [4, 6] {
         group.bench_function(format!("buffered({k}) + spawn_blocking"), |b| {
             b.iter(|| {
-                let outcomes =
-                    setup
-                        .runtime
-                        .block_on(buffered_pipeline(&setup.urls, &transform, k));
+                let outcomes = setup.runtime.block_on(buffered_pipeline(
+                    &setup.urls,
+                    Arc::new(HttpClient),
+                    &transform,
+                    k,
+                ));
                 assert!(outcomes.iter().all(Result::is_ok));
             })
         });

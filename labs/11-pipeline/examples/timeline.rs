@@ -7,7 +7,8 @@
 //! the same time, and the pipeline should take about half as long as the two phases.
 //!
 //! Run it once your pipeline works (Exercises 11.1 to 11.5):
-//! `cargo run --release -p lab-pipeline --example timeline`.
+//! `cargo run --release -p lab-pipeline --example timeline`. It prints Markdown: the drawings in
+//! a fenced block.
 
 use std::collections::HashMap;
 use std::io;
@@ -186,6 +187,7 @@ fn main() -> io::Result<()> {
     });
     let work = timed_work(work_for(transform), Arc::clone(&recorder));
 
+    println!("```text");
     println!(
         "{ITEMS} URLs, {IN_FLIGHT} fetches at a time, {} ms of latency each; {CPU_WORKERS} CPU \
          workers, {} ms to compute the {ITEMS} bodies alone",
@@ -235,5 +237,6 @@ fn main() -> io::Result<()> {
     let total = recorder.now();
     assert_eq!(report.ok, ITEMS, "every item succeeds");
     draw("the pipeline", &recorder, total, column);
+    println!("```");
     Ok(())
 }
