@@ -5,6 +5,7 @@
 mod cache;
 mod cargo;
 mod checklist;
+mod figures;
 mod fills;
 mod generated;
 mod grade;
@@ -154,6 +155,19 @@ enum Command {
         #[arg(long)]
         no_generic: bool,
     },
+    /// For maintainers: re-measure every figure of the book (listed in book/figures/figures.toml)
+    /// on an idle machine, and write each with the command, machine, load, toolchain and date.
+    Figures {
+        /// Only the figures whose file name contains one of these.
+        #[arg(value_name = "NAME")]
+        names: Vec<String>,
+        /// List the figures and their commands.
+        #[arg(long)]
+        list: bool,
+        /// Measure at once instead of waiting until the CPUs are idle.
+        #[arg(long)]
+        no_wait: bool,
+    },
     /// For maintainers: write a copy of the workspace with a lab's solution (or one of its
     /// mutants or alternatives) in place, to read, build and edit as whole files; `--save`
     /// writes the edited copy back to solutions/.
@@ -280,6 +294,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Command::Figures {
+            names,
+            list,
+            no_wait,
+        } => {
+            figures::run(
+                &workbook,
+                &figures::Options {
+                    names,
+                    list,
+                    no_wait,
+                },
+            )?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Solution {
             lab,

@@ -75,6 +75,17 @@ pub fn run(workbook: &Workbook, names: &[String], options: &Options) -> Result<C
         &book_key.clone().text("part", "links"),
         || Ok(book_links(workbook)),
     );
+    list.check(
+        "book: every figure a chapter uses exists and says how it was made",
+        || {
+            let problems = crate::figures::check(&workbook.book_dir()).map_err(err)?;
+            if problems.is_empty() {
+                Ok(String::new())
+            } else {
+                Err(problems.join("\n"))
+            }
+        },
+    );
     ctx.check(
         &mut list,
         "book: mdbook build succeeds",
@@ -335,7 +346,10 @@ impl LabCheck<'_> {
     fn check_generated(&self, sols: &Solutions, manifest: &Manifest) -> Finding {
         let workbook = self.ctx.workbook;
         let path = crate::generated::path(workbook, self.lab);
-        let rerun = format!("run `cargo lab mutate {}`", self.lab.folder);
+        let rerun = format!(
+            "run `cargo lab mutate {}` (with --no-generic for the concurrency-aware operators alone, which is quick; cargo-mutants' generic operators, when installed, take much longer)",
+            self.lab.folder
+        );
         if !path.is_file() {
             return Err(format!("no {}: {rerun}", path.display()));
         }

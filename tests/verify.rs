@@ -19,7 +19,7 @@ fn a_sound_workbook_passes_every_check() {
         "verify failed on the sound fixture:\n{}",
         out.text
     );
-    assert_eq!(out.last_line(), "18 passed, 0 failed", "{}", out.text);
+    assert_eq!(out.last_line(), "19 passed, 0 failed", "{}", out.text);
     out.assert_check(
         "01-adder: mutant `off-by-one` is rejected, with the same grade on every run",
         "ok",

@@ -1,12 +1,13 @@
-//! Which stage is the bottleneck? The pipeline on 48 URLs with 10 ms of latency and a transform
+//! Which stage is the bottleneck? The pipeline on 96 URLs with 10 ms of latency and a transform
 //! calibrated to 4 ms of CPU per body, for K (fetches in flight) from 1 to 8 and N (CPU workers)
-//! of 1 and 2, next to what Little's law predicts. Prints a Markdown table.
+//! of 1 and 2, next to each stage alone. Prints a Markdown table.
 //!
-//! The prediction: the fetch stage holds K requests for a latency each, so it delivers at most
-//! K / latency bodies a second; the CPU stage holds N bodies for c seconds of CPU each, so it
-//! finishes at most N / c a second; the pipeline runs at the smaller rate. The program measures c
-//! first, with N workers computing alone, because on a busy machine a worker gets only a share of
-//! a core.
+//! Little's law says that the fetch stage, holding K requests for a latency each, delivers at
+//! most K / latency bodies a second, and that the CPU stage, holding N bodies for c seconds each,
+//! finishes at most N / c a second; the pipeline runs at the smaller rate. In time: the pipeline
+//! should take about as long as the slower stage alone. The program measures both stages alone
+//! and the pipeline, each run in turn with the others (so that on a busy machine all three see
+//! the same load), and prints the medians.
 //!
 //! Run it once your pipeline works (Exercises 11.1 to 11.5):
 //! `cargo run --release -p lab-pipeline --example bottleneck`.
@@ -15,6 +16,7 @@ use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use lab_pipeline::baseline::fetch_then_compute;
 use lab_pipeline::config::Config;
 use lab_pipeline::http::HttpClient;
 use lab_pipeline::item::Done;
@@ -27,22 +29,26 @@ use rayon::ThreadPoolBuilder;
 use rayon::prelude::*;
 use tokio_util::sync::CancellationToken;
 
-const ITEMS: usize = 48;
+const ITEMS: usize = 96;
 const LATENCY: Duration = Duration::from_millis(10);
 const CPU_PER_ITEM: Duration = Duration::from_millis(4);
-const RUNS: usize = 5;
+const RUNS: usize = 7;
 
-/// The median of `RUNS` timings of `f`.
-fn median(mut f: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..RUNS)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
+/// How long `f` takes.
+fn timed(f: impl FnOnce()) -> Duration {
+    let start = Instant::now();
+    f();
+    start.elapsed()
+}
+
+/// The median of some timings.
+fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
-    times[RUNS / 2]
+    times[times.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
 }
 
 fn main() -> io::Result<()> {
@@ -60,10 +66,16 @@ fn main() -> io::Result<()> {
     let transform: Arc<Transform> = Arc::new(move |body: &[u8]| summarise(body, rounds));
     let work = work_for(transform);
 
+    let nothing = work_for(Arc::new(|_: &[u8]| {
+        Ok(lab_pipeline::transform::Summary {
+            words: 0,
+            distinct: 0,
+            checksum: 0,
+        })
+    }));
     println!(
-        "| N | K | fetch stage's limit, K / {} ms | CPU stage's limit, N / c (c measured) | \
-         predicted | measured | the bottleneck |",
-        LATENCY.as_millis()
+        "| N | K | fetching alone, K at a time | computing alone, on N workers | the pipeline | \
+         pipeline / slower stage | the slower stage |"
     );
     println!("| ---: | ---: | ---: | ---: | ---: | ---: | --- |");
     for n in [1, 2] {
@@ -73,50 +85,57 @@ fn main() -> io::Result<()> {
                 .build()
                 .expect("a pool"),
         );
-        let computing = median(|| {
-            pool.install(|| bodies.par_iter().map(|b| work(Ok(b.clone()))).count());
-        });
-        // Seconds of wall time per body and worker, as the workers got it here and now.
-        let c = computing.as_secs_f64() * n as f64 / ITEMS as f64;
-        let cpu_limit = n as f64 / c;
         for k in [1, 2, 4, 8] {
-            let fetch_limit = k as f64 / LATENCY.as_secs_f64();
-            let predicted = fetch_limit.min(cpu_limit);
-            let took = median(|| {
-                let stages = Stages {
-                    fetcher: Arc::new(HttpClient),
-                    work: Arc::clone(&work),
-                    pool: Arc::clone(&pool),
-                    config: Config::new(k, n),
-                };
-                let report = runtime
-                    .block_on(run(
-                        urls.clone(),
-                        stages,
-                        &mut io::sink(),
-                        &mut |_: &Done| {},
-                        CancellationToken::new(),
-                    ))
-                    .expect("writing to a sink does not fail");
-                assert_eq!(report.ok, ITEMS);
-            });
-            let measured = ITEMS as f64 / took.as_secs_f64();
-            let bottleneck = if fetch_limit < cpu_limit {
-                "fetching"
+            let mut fetching = Vec::new();
+            let mut computing = Vec::new();
+            let mut pipeline = Vec::new();
+            for _ in 0..RUNS {
+                fetching.push(timed(|| {
+                    fetch_then_compute(&runtime, &urls, Arc::new(HttpClient), k, &nothing, &pool);
+                }));
+                computing.push(timed(|| {
+                    pool.install(|| bodies.par_iter().map(|b| work(Ok(b.clone()))).count());
+                }));
+                pipeline.push(timed(|| {
+                    let stages = Stages {
+                        fetcher: Arc::new(HttpClient),
+                        work: Arc::clone(&work),
+                        pool: Arc::clone(&pool),
+                        config: Config::new(k, n),
+                    };
+                    let report = runtime
+                        .block_on(run(
+                            urls.clone(),
+                            stages,
+                            &mut io::sink(),
+                            &mut |_: &Done| {},
+                            CancellationToken::new(),
+                        ))
+                        .expect("writing to a sink does not fail");
+                    assert_eq!(report.ok, ITEMS);
+                }));
+            }
+            let (fetching, computing, pipeline) =
+                (median(fetching), median(computing), median(pipeline));
+            let (slower, which) = if fetching > computing {
+                (fetching, "fetching")
             } else {
-                "computing"
+                (computing, "computing")
             };
             println!(
-                "| {n} | {k} | {fetch_limit:.0}/s | {cpu_limit:.0}/s (c = {:.1} ms) | {predicted:.0}/s \
-                 | {measured:.0}/s ({:.0} ms) | {bottleneck} |",
-                c * 1000.0,
-                took.as_secs_f64() * 1000.0
+                "| {n} | {k} | {} | {} | {} | {:.2} | {which} |",
+                ms(fetching),
+                ms(computing),
+                ms(pipeline),
+                pipeline.as_secs_f64() / slower.as_secs_f64()
             );
         }
     }
     println!();
     println!(
-        "{ITEMS} URLs; medians of {RUNS} runs; the transform calibrated to {} ms of CPU per body.",
+        "{ITEMS} URLs, {} ms of latency; the transform calibrated to {} ms of CPU per body; \
+         medians of {RUNS} rounds, each round timing the three in turn.",
+        LATENCY.as_millis(),
         CPU_PER_ITEM.as_millis()
     );
     Ok(())
