@@ -19,6 +19,8 @@ pub const LOOM_FEATURE: &str = "loom";
 pub struct Cargo {
     program: OsString,
     pub target_dir: PathBuf,
+    /// The whole environment cargo runs with; `None`: this process's own.
+    env: Option<Vec<(OsString, OsString)>>,
 }
 
 /// An integration-test target of a lab (`tests/<name>.rs`).
@@ -66,6 +68,7 @@ impl Cargo {
         let mut probe = Cargo {
             program,
             target_dir: PathBuf::new(),
+            env: None,
         };
         let meta = probe.metadata(workspace)?;
         let dir = meta["target_directory"]
@@ -75,13 +78,48 @@ impl Cargo {
         Ok(probe)
     }
 
+    /// Cargo for grading: it builds into `target_dir` with only the environment `env` (see
+    /// `sandbox::env::for_cargo`), so no setting of whoever runs the grader, and nothing a
+    /// submission could have put in the environment, changes the build.
+    pub fn isolated(target_dir: PathBuf, env: Vec<(OsString, OsString)>) -> Cargo {
+        let program = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        Cargo {
+            program,
+            target_dir,
+            env: Some(env),
+        }
+    }
+
     fn command(&self, workspace: &Path) -> Command {
         let mut cmd = Command::new(&self.program);
+        if let Some(env) = &self.env {
+            cmd.env_clear().envs(env.iter().map(|(k, v)| (k, v)));
+        }
         cmd.current_dir(workspace)
             .env("CARGO_TARGET_DIR", &self.target_dir)
             .env("CARGO_TERM_COLOR", "never")
             .stdin(Stdio::null());
         cmd
+    }
+
+    /// Runs `cargo ARGS` in `workspace` with extra environment variables, capturing its output.
+    pub fn run_with_env(
+        &self,
+        workspace: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Result<Outcome> {
+        let out = self
+            .command(workspace)
+            .args(args)
+            .envs(env.iter().copied())
+            .output()
+            .with_context(|| format!("cannot run cargo {}", args.join(" ")))?;
+        Ok(Outcome {
+            success: out.status.success(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        })
     }
 
     /// Runs `cargo ARGS` in `workspace`, capturing its output.
@@ -100,8 +138,15 @@ impl Cargo {
 
     fn metadata(&self, workspace: &Path) -> Result<Value> {
         let mut cmd = Command::new(&self.program);
-        cmd.current_dir(workspace)
-            .args(["metadata", "--format-version", "1", "--no-deps"]);
+        if let Some(env) = &self.env {
+            cmd.env_clear().envs(env.iter().map(|(k, v)| (k, v)));
+        }
+        cmd.current_dir(workspace).stdin(Stdio::null()).args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+        ]);
         let out = cmd.output().context("cannot run cargo metadata")?;
         if !out.status.success() {
             bail!(

@@ -2,11 +2,17 @@
 //!
 //! Protected: everything that decides how a lab is built and graded. That is the workspace's
 //! `Cargo.toml`, `Cargo.lock`, toolchain files, `.cargo/`, `.github/` (the grading workflow),
-//! the `cargo lab` tool itself (`src/`), and every file in a lab folder outside its `src/`
-//! (`lab.toml`, `Cargo.toml`, `tests/`, `benches/`, `examples/`, and any `build.rs`, which
-//! Cargo would run even though no manifest names it). `cargo lab release` records their SHA-256 in `.lab/integrity.json`; `cargo lab
-//! grade` compares against that record, or against a pristine copy. A file that is added,
-//! changed or removed is tampering.
+//! the `cargo lab` tool itself (`src/`), the labs' shared test helpers (`support/`), and every
+//! file in a lab folder outside its `src/` (`lab.toml`, `Cargo.toml`, `tests/`, `benches/`,
+//! `examples/`, and any `build.rs`, which Cargo would run even though no manifest names it).
+//! `cargo lab release` records their SHA-256 in `.lab/integrity.json`, with the hashes of the
+//! starter's `src/` files (so the grader knows given code from the student's); `cargo lab grade`
+//! compares against that record, or against a pristine copy. A file that is added, changed or
+//! removed is tampering.
+//!
+//! The tree may be hostile: only regular files are read, never through a symbolic link, and
+//! never more than [`MAX_FILE`] bytes of one; anything else is recorded by what it is, so it
+//! differs from the released file.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,12 +34,20 @@ const ROOT_FILES: &[&str] = &[
 ];
 
 /// Protected folders at the root, whole.
-const ROOT_DIRS: &[&str] = &[".cargo", ".github", "src"];
+const ROOT_DIRS: &[&str] = &[".cargo", ".github", "src", "support"];
+
+/// The largest file the grader reads from a submission.
+pub const MAX_FILE: u64 = 4 << 20;
 
 /// The SHA-256 of every protected file, keyed by its path relative to the root (with `/`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
     pub files: BTreeMap<String, String>,
+    /// For every starter file in the labs' `src/` (`labs/NN-topic/src/...`), the hashes of its
+    /// lines ([`line_hash`]): code the student was given, which the grader's review of `src/`
+    /// does not flag.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub starter: BTreeMap<String, Vec<String>>,
 }
 
 /// One protected file that is not as it was released.
@@ -69,19 +83,47 @@ impl Record {
     pub fn of_tree(root: &Path) -> Result<Record> {
         let mut files = BTreeMap::new();
         for path in protected_files(root)? {
-            let bytes = std::fs::read(root.join(&path))
-                .with_context(|| format!("cannot read {}", root.join(&path).display()))?;
-            files.insert(path, hex(&Sha256::digest(&bytes)));
+            files.insert(path.clone(), digest(&root.join(&path)));
         }
-        Ok(Record { files })
+        Ok(Record {
+            files,
+            starter: BTreeMap::new(),
+        })
+    }
+
+    /// Adds the line hashes of the starter files under every `labs/*/src/` of `root`.
+    pub fn with_starter(mut self, root: &Path) -> Result<Record> {
+        let labs = root.join("labs");
+        if labs.is_dir() {
+            for entry in std::fs::read_dir(&labs)? {
+                let entry = entry?;
+                if !entry.file_type()?.is_dir() {
+                    continue;
+                }
+                let src = PathBuf::from("labs").join(entry.file_name()).join("src");
+                let mut found = Vec::new();
+                walk(root, &src, &mut found)?;
+                for path in found {
+                    let Ok(bytes) = read_regular(&root.join(&path), MAX_FILE) else {
+                        continue;
+                    };
+                    let lines: std::collections::BTreeSet<String> = String::from_utf8_lossy(&bytes)
+                        .lines()
+                        .filter_map(line_hash)
+                        .collect();
+                    self.starter.insert(path, lines.into_iter().collect());
+                }
+            }
+        }
+        Ok(self)
     }
 
     /// The record a released copy at `root` carries.
     pub fn load(root: &Path) -> Result<Record> {
         let path = root.join(RECORD_PATH);
-        let text = std::fs::read_to_string(&path)
+        let bytes = read_regular(&path, MAX_FILE)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        serde_json::from_str(&text).with_context(|| format!("{}: malformed", path.display()))
+        serde_json::from_slice(&bytes).with_context(|| format!("{}: malformed", path.display()))
     }
 
     pub fn save(&self, root: &Path) -> Result<()> {
@@ -188,8 +230,53 @@ fn walk(root: &Path, rel: &Path, found: &mut Vec<String>) -> Result<()> {
     Ok(())
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// A short hash of a source line, ignoring its indentation; `None` for a blank line.
+pub fn line_hash(line: &str) -> Option<String> {
+    let line = line.trim();
+    (!line.is_empty()).then(|| hex(&Sha256::digest(line.as_bytes())[..8]))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SHA-256 of the regular file at `path` (hex), or what it is instead: a symbolic link, a
+/// folder, a device or pipe, too large, unreadable. Never follows a link, never blocks on a pipe.
+pub fn digest(path: &Path) -> String {
+    match read_regular(path, MAX_FILE) {
+        Ok(bytes) => hex(&Sha256::digest(&bytes)),
+        Err(e) => format!("unusable: {e}"),
+    }
+}
+
+/// The contents of `path` if it is a regular file of at most `cap` bytes: opened without
+/// following a symbolic link and without blocking (a FIFO would hang a plain read).
+pub fn read_regular(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    if meta.len() > cap {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!("larger than {cap} bytes"),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(cap + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!("larger than {cap} bytes"),
+        ));
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -199,6 +286,7 @@ mod tests {
     #[test]
     fn tampering_is_attributed_to_its_lab() {
         let before = Record {
+            starter: BTreeMap::new(),
             files: [
                 ("labs/01-x/tests/a.rs", "1"),
                 ("Cargo.toml", "2"),

@@ -345,6 +345,10 @@ impl Grades {
     }
 }
 
+/// A failure that took this long most likely waited out a bounded wait (`lab_support::PATIENCE`
+/// is 10 s); one that came sooner is most likely an assertion, which is cheaper to repeat.
+const SLOW_FAILURE: Duration = Duration::from_secs(3);
+
 /// Grades a wrong version with the tests of one mode, adding to `grades`: every test runs once;
 /// then, exercise by exercise, failing tests run again until the exercise has run `repeat` times
 /// or one test has failed in every run (the exercise's grade is then settled).
@@ -373,11 +377,17 @@ pub fn grade_runs(
         }
     }
     for (exercise, mut failing) in by_exercise {
-        // By name, so that the same mutant is reported the same way every time; a test that ran
-        // into its time limit last (it is reported as such, and its repeats would cost most).
+        // The exercise's grade is settled by the first test that fails in every run, so the
+        // quick failures (an assertion) go first, the slow ones (a bounded wait that ran out)
+        // after them, and a test that ran into its time limit last: their repeats cost most.
+        // By name within each group, so that the same mutant is reported the same way each time.
         failing.sort_by(|(a, ra), (b, rb)| {
-            let hung = |r: &Run| matches!(r.verdict, Verdict::TimedOut(_));
-            (hung(ra), &a.test).cmp(&(hung(rb), &b.test))
+            let cost = |r: &Run| match r.verdict {
+                Verdict::TimedOut(_) => 2,
+                _ if r.elapsed >= SLOW_FAILURE => 1,
+                _ => 0,
+            };
+            (cost(ra), &a.test).cmp(&(cost(rb), &b.test))
         });
         let runs = grades.failed_runs.entry(exercise.to_string()).or_default();
         let entries = grades.failing.entry(exercise.to_string()).or_default();

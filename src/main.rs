@@ -17,6 +17,7 @@ mod mutate;
 mod patch;
 mod release;
 mod runner;
+mod sandbox;
 mod shadow;
 mod solution;
 mod status;
@@ -101,35 +102,58 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=100))]
         repeat: u16,
     },
-    /// Grade a submission: every graded test in its own process, scored from lab.toml.
+    /// Grade a submission: every graded test in its own process, in a sandbox, scored from
+    /// lab.toml.
     ///
-    /// The submission is copied to a grading workspace under target/ and built there. Protected
-    /// files (tests, lab.toml, Cargo.toml, build scripts, .cargo/) are checked against the
-    /// hashes `cargo lab release` recorded, or against a pristine copy; a lab whose protected
-    /// files changed scores zero. The exit code says whether grading worked (0) or not (2),
-    /// not how the student did; --fail-under makes a low score exit 1.
+    /// The grader builds a grading copy in a folder of its own, outside the submission: the
+    /// pristine copy's files (or, without --pristine, the released files as recorded in
+    /// .lab/integrity.json) plus the submission's labs/*/src files, nothing else. Protected
+    /// files (tests, lab.toml, Cargo.toml, build scripts, .cargo/) are checked; a lab whose
+    /// protected files changed scores zero. Every test binary is built before any test runs;
+    /// each test then runs in a sandbox (as root: a fresh unprivileged user per submission;
+    /// always: a supervisor that kills everything the test started, rlimits, a clean
+    /// environment), and the report names the sandbox, or says why the grade is only advisory.
+    /// The student's src/ is reviewed for calls that could forge a result (lab.toml [grading]).
+    /// The exit code says whether grading worked (0) or not (2), not how the student did;
+    /// --fail-under makes a low score exit 1.
     Grade {
         /// Labs to grade (all when none).
         #[arg(value_name = "LAB")]
         labs: Vec<String>,
         /// Report format. Repeat it, each with its own --out, to write several reports from
-        /// one grading run.
+        /// one grading run. With --batch: the format of each student's report (default: json
+        /// and markdown).
         #[arg(long, value_enum, value_name = "FORMAT")]
         format: Vec<grade::Format>,
-        /// Write the report to FILE instead of standard output; one --out per --format.
+        /// Write the report to FILE instead of standard output; one --out per --format. It is
+        /// written only after every process of the tests is gone. With --batch: the folder for
+        /// the gradebook and the students' reports.
         #[arg(long, value_name = "FILE")]
         out: Vec<PathBuf>,
-        /// An untouched released copy: protected files are compared with it and, in the grading
-        /// copy, replaced by it.
+        /// An untouched released copy: the grading copy is built from it and the submission's
+        /// labs/*/src, and protected files are compared with it.
         #[arg(long, value_name = "DIR")]
         pristine: Option<PathBuf>,
         /// What a lab with changed protected files scores: zero, or (with --pristine) the score
-        /// against the restored files.
+        /// against the pristine files.
         #[arg(long, value_enum, default_value = "zero")]
         on_tamper: grade::OnTamper,
-        /// Exit 1 when the total score is below PERCENT (for CI that should go red).
+        /// Exit 1 when the total score is below PERCENT (for CI that should go red); with
+        /// --batch, when any submission's is.
         #[arg(long, value_name = "PERCENT")]
         fail_under: Option<f64>,
+        /// The grader's own folder for grading copies and the tests' scratch folders; it must
+        /// be outside the submission and writable by no one else (default: lab-grading in the
+        /// build folder). Builds go to CARGO_TARGET_DIR, or else to the build folder this tool
+        /// was built in. As root, the tests' user must be able to enter every folder above both.
+        #[arg(long, value_name = "DIR")]
+        work_dir: Option<PathBuf>,
+        /// Grade every submission folder in DIR (each a workbook, or a folder holding one)
+        /// against --pristine, one sandbox per submission, sharing one build folder. Writes
+        /// gradebook.csv (a row per student: total, each lab, standing, notes) and a folder per
+        /// student with its reports into the --out folder.
+        #[arg(long, value_name = "DIR", requires = "pristine")]
+        batch: Option<PathBuf>,
     },
     /// For maintainers: generate mutants of the solutions with concurrency-aware operators (and
     /// cargo-mutants' generic ones, when it is installed), judge each as verify does, print the
@@ -204,6 +228,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // The grader starts this very binary as the supervisor of each test run (see sandbox.rs).
+    if let Some(code) = sandbox::supervisor::run_if_asked() {
+        return code;
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -218,10 +246,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let root = cli
         .root
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-    let workbook = Workbook::open(&root)?;
+    // Grading never opens the submission as a workbook: it may be hostile (see grade.rs).
+    let workbook = || Workbook::open(&root);
     match cli.command {
         Command::Status { labs, no_loom } => {
-            status::run(&workbook, &labs, !no_loom)?;
+            status::run(&workbook()?, &labs, !no_loom)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Grade {
@@ -231,21 +260,44 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             pristine,
             on_tamper,
             fail_under,
+            work_dir,
+            batch,
         } => {
             if on_tamper == grade::OnTamper::Restore && pristine.is_none() {
                 anyhow::bail!("--on-tamper restore needs --pristine DIR to restore from");
             }
-            let outputs = pair_outputs(format, out)?;
             let integrity = grade::Integrity {
                 pristine,
                 on_tamper,
+                work_dir,
             };
-            let report = grade::run(&workbook, &labs, &integrity)?;
+            if let Some(dir) = batch {
+                let [out] = out.as_slice() else {
+                    anyhow::bail!(
+                        "--batch needs one --out FOLDER for the gradebook and the reports"
+                    );
+                };
+                let rows = grade::run_batch(&dir, &labs, &integrity, &format, out)?;
+                println!("wrote {}", out.join(grade::GRADEBOOK).display());
+                let failing = fail_under.is_some_and(|limit| {
+                    rows.iter().any(|row| {
+                        row.outcome.as_ref().is_ok_and(|r| r.percent() < limit)
+                            || row.outcome.is_err()
+                    })
+                });
+                return Ok(if failing {
+                    ExitCode::FAILURE
+                } else {
+                    ExitCode::SUCCESS
+                });
+            }
+            let outputs = pair_outputs(format, out)?;
+            let report = grade::run(&root, &labs, &integrity)?;
+            // Every process of the tests is gone by now: the reports are written after them.
             for (format, path) in outputs {
                 let text = report.render(format)?;
                 match path {
-                    Some(path) => std::fs::write(&path, text)
-                        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
+                    Some(path) => grade::write_report(&path, &text)?,
                     None => print!("{text}"),
                 }
             }
@@ -257,7 +309,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Watch { lab, loom } => {
-            watch::run(&workbook, lab.as_deref(), loom)?;
+            watch::run(&workbook()?, lab.as_deref(), loom)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Hint {
@@ -266,7 +318,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             reset,
         } => {
             hint::run(
-                &workbook,
+                &workbook()?,
                 &hint::Request {
                     exercise,
                     all,
@@ -288,7 +340,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 repeat: usize::from(repeat),
                 no_generic,
             };
-            let good = mutate::run(&workbook, &labs, &options)?;
+            let good = mutate::run(&workbook()?, &labs, &options)?;
             Ok(if good {
                 ExitCode::SUCCESS
             } else {
@@ -301,7 +353,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             no_wait,
         } => {
             figures::run(
-                &workbook,
+                &workbook()?,
                 &figures::Options {
                     names,
                     list,
@@ -318,7 +370,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             description,
         } => {
             solution::run(
-                &workbook,
+                &workbook()?,
                 &solution::Request {
                     lab,
                     mutant,
@@ -330,7 +382,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Release { out } => {
-            release::run(&workbook, &out)?;
+            release::run(&workbook()?, &out)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify {
@@ -342,7 +394,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 no_cache,
                 repeat: usize::from(repeat),
             };
-            let list = verify::run(&workbook, &labs, &options)?;
+            let list = verify::run(&workbook()?, &labs, &options)?;
             println!("{}", list.summary());
             Ok(if list.failed == 0 {
                 ExitCode::SUCCESS

@@ -32,6 +32,9 @@ pub struct Manifest {
     /// Per-test time limits, in seconds, keyed by test name.
     #[serde(default)]
     pub timeouts: BTreeMap<String, u64>,
+    /// How the grader treats this lab: resource limits, and the review of `src/`.
+    #[serde(default)]
+    pub grading: Grading,
     /// Generated mutants that no test can reject because they do not change what the code does,
     /// each with the reason (see `cargo lab mutate`).
     #[serde(rename = "equivalent", default)]
@@ -46,6 +49,41 @@ pub struct Equivalent {
     pub mutant: String,
     /// Why no test can tell it from the solution, in a line a reviewer can check.
     pub reason: String,
+}
+
+/// `[grading]`: optional settings of `cargo lab grade` for one lab.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grading {
+    /// Memory per test process (and per test, where a cgroup limits it), in MiB.
+    pub memory_mb: Option<u64>,
+    /// Processes and threads a test may have at once.
+    pub processes: Option<u64>,
+    /// The largest file a test may write, in MiB.
+    pub file_size_mb: Option<u64>,
+    /// CPU seconds per test process.
+    pub cpu_secs: Option<u64>,
+    /// What a disallowed call in the student's `src/` does to the lab's score.
+    #[serde(default)]
+    pub on_disallowed: OnDisallowed,
+    /// Calls this lab's exercises need, taken off the grader's list (`std::process::Command::new`,
+    /// `std::fs::write`; a macro with its `!`: `std::env!`).
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// More calls to flag in this lab, written the same way.
+    #[serde(default)]
+    pub disallow: Vec<String>,
+}
+
+/// What a disallowed call in `src/` does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnDisallowed {
+    /// The lab scores zero, with each call named by file and line.
+    #[default]
+    Zero,
+    /// The score stands; the lab is flagged "needs review", with each call named.
+    Review,
 }
 
 /// One graded exercise.
@@ -128,7 +166,12 @@ impl Manifest {
     pub fn load(path: &Path) -> Result<Manifest> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let manifest: Manifest = toml::from_str(&text)
+        Manifest::from_text(&text, path)
+    }
+
+    /// Parses and checks `text`, the contents of the file `path`.
+    pub fn from_text(text: &str, path: &Path) -> Result<Manifest> {
+        let manifest: Manifest = toml::from_str(text)
             .with_context(|| format!("{}: malformed lab manifest", path.display()))?;
         manifest
             .check()
@@ -188,6 +231,7 @@ impl Manifest {
                 }
             }
         }
+        self.check_grading().context("table `[grading]`")?;
         let mut seen = BTreeSet::new();
         for (i, eq) in self.equivalents.iter().enumerate() {
             if eq.mutant.trim().is_empty() || eq.reason.trim().is_empty() {
@@ -204,6 +248,39 @@ impl Manifest {
             }
             if *secs == 0 {
                 bail!("field `timeouts`: `{name}` must be at least 1 second");
+            }
+        }
+        Ok(())
+    }
+
+    fn check_grading(&self) -> Result<()> {
+        let g = &self.grading;
+        for (field, value) in [
+            ("memory_mb", g.memory_mb),
+            ("processes", g.processes),
+            ("file_size_mb", g.file_size_mb),
+            ("cpu_secs", g.cpu_secs),
+        ] {
+            if value == Some(0) {
+                bail!("field `{field}` must be at least 1");
+            }
+        }
+        if g.memory_mb.is_some_and(|m| m < 64) {
+            bail!("field `memory_mb` must be at least 64: a test binary needs that much to start");
+        }
+        for (field, paths) in [("allow", &g.allow), ("disallow", &g.disallow)] {
+            for path in paths {
+                let bare = path.strip_suffix('!').unwrap_or(path);
+                let valid = bare.split("::").count() >= 2
+                    && bare.split("::").all(|part| {
+                        !part.is_empty()
+                            && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    });
+                if !valid {
+                    bail!(
+                        "field `{field}`: {path:?} is not a path such as \"std::fs::write\" (or \"std::env!\" for a macro)"
+                    );
+                }
             }
         }
         Ok(())
@@ -271,6 +348,19 @@ mod tests {
         assert_eq!(tests[0].test.target, "threads");
         assert_eq!(tests[0].test.name, "join_returns_value");
         assert_eq!(tests[0].timeout, Duration::from_secs(DEFAULT_TIMEOUT_SECS));
+        assert_eq!(m.grading, Grading::default());
+        assert_eq!(m.grading.on_disallowed, OnDisallowed::Zero);
+    }
+
+    #[test]
+    fn grading_settings_parse() {
+        let m = parse(&format!(
+            "{GOOD}\n[grading]\nmemory_mb = 512\non_disallowed = \"review\"\nallow = [\"std::process::Command::new\", \"std::env!\"]"
+        ))
+        .unwrap();
+        assert_eq!(m.grading.memory_mb, Some(512));
+        assert_eq!(m.grading.on_disallowed, OnDisallowed::Review);
+        assert_eq!(m.grading.allow.len(), 2);
     }
 
     #[test]
@@ -304,6 +394,18 @@ mod tests {
             (
                 format!("{GOOD}\n[timeouts]\n\"a::b\" = 3"),
                 "not a graded test",
+            ),
+            (
+                format!("{GOOD}\n[grading]\nprocesses = 0"),
+                "`processes` must be at least 1",
+            ),
+            (
+                format!("{GOOD}\n[grading]\nallow = [\"exit\"]"),
+                "is not a path",
+            ),
+            (
+                format!("{GOOD}\n[grading]\non_disallowed = \"ignore\""),
+                "unknown variant",
             ),
         ];
         for (text, expected) in cases {

@@ -3,7 +3,13 @@
 //! Everything a student needs, nothing they must not have: no `solutions/` (with their
 //! mutants), no maintainer-only checks (the tool's own tests and fixtures, `.ci/`). The
 //! student-facing README and the CI workflow that grades every push come from `grading/`, and
-//! the SHA-256 of every protected file is recorded in `.lab/integrity.json`.
+//! the SHA-256 of every protected file is recorded in `.lab/integrity.json`, with the hashes of
+//! the starter's `src/` files (given code, which the grader's review does not flag).
+//!
+//! Pages of the book may hold passages for maintainers and instructors only, between the lines
+//! `<!-- maintainer-only -->` and `<!-- /maintainer-only -->` (the instructor guide's account of
+//! how a submission can attack the grader, and what stops it): the release leaves them out of the
+//! student copy, with a sentence saying so.
 
 use std::path::Path;
 
@@ -77,7 +83,8 @@ pub fn run(workbook: &Workbook, out: &Path) -> Result<()> {
         std::fs::copy(&source, &dest)
             .with_context(|| format!("cannot copy {}", source.display()))?;
     }
-    let record = Record::of_tree(out)?;
+    strip_maintainer_only(&out.join("book"))?;
+    let record = Record::of_tree(out)?.with_starter(out)?;
     record.save(out)?;
     println!(
         "wrote the student copy to {} ({} labs, {} protected files recorded in {})",
@@ -90,6 +97,59 @@ pub fn run(workbook: &Workbook, out: &Path) -> Result<()> {
         "keep an untouched copy of it: `cargo lab grade --pristine <that copy>` restores what students change"
     );
     Ok(())
+}
+
+/// The markers around a passage the student copy leaves out.
+const BEGIN: &str = "<!-- maintainer-only -->";
+const END: &str = "<!-- /maintainer-only -->";
+
+/// What stands in a student copy where a maintainer-only passage was.
+const LEFT_OUT: &str = "*This part of the guide is in the maintainers' copy of the workbook only.*";
+
+/// Removes the maintainer-only passages from every Markdown page under `dir`.
+fn strip_maintainer_only(dir: &Path) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries {
+        let path = entry?.path();
+        if path.is_dir() {
+            strip_maintainer_only(&path)?;
+        } else if path.extension().is_some_and(|e| e == "md") {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            if text.contains(BEGIN) {
+                let stripped = strip(&text)
+                    .with_context(|| format!("{}: unbalanced {BEGIN}", path.display()))?;
+                std::fs::write(&path, stripped)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `text` without its maintainer-only passages; an error when a marker has no partner.
+fn strip(text: &str) -> Result<String> {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in text.split_inclusive('\n') {
+        match line.trim() {
+            BEGIN if !inside => {
+                inside = true;
+                out += LEFT_OUT;
+                out.push('\n');
+            }
+            END if inside => inside = false,
+            BEGIN | END => bail!("a marker inside another passage, or an end without a start"),
+            _ if inside => {}
+            _ => out += line,
+        }
+    }
+    if inside {
+        bail!("a passage that never ends");
+    }
+    Ok(out)
 }
 
 /// `path` made absolute with `.` and `..` resolved, without creating anything (it may not exist
@@ -109,4 +169,18 @@ fn lexical_absolute(path: &Path) -> Result<std::path::PathBuf> {
         }
     }
     Ok(resolved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maintainer_only_passages_are_left_out() {
+        let text = format!("a\n{BEGIN}\nsecret\n{END}\nb\n");
+        let stripped = strip(&text).unwrap();
+        assert_eq!(stripped, format!("a\n{LEFT_OUT}\nb\n"));
+        assert!(strip(&format!("{BEGIN}\nnever ends\n")).is_err());
+        assert!(strip(&format!("{END}\n")).is_err());
+    }
 }

@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use crate::cargo::{Cargo, TestTarget};
 use crate::manifest::{GradedTest, Mode, TestName};
-use crate::runner::{self, Run, Verdict};
+use crate::runner::{self, Run, Runner, Verdict};
 
 /// The test binaries of one lab in one workspace (the real one or a shadow copy).
 #[derive(Debug)]
@@ -17,6 +17,8 @@ pub struct Suite {
     exes: BTreeMap<(Mode, String), PathBuf>,
     /// Every test the binaries hold, and how it is built.
     pub tests: BTreeMap<TestName, Mode>,
+    /// Runs the tests; `None`: the default sandbox ([`runner::run_test`]).
+    runner: Option<Runner>,
 }
 
 /// A build that failed: which mode, and the end of the compiler's output.
@@ -35,11 +37,25 @@ impl Suite {
         lab_dir: &Path,
         modes: &[Mode],
     ) -> Result<Result<Suite, BuildFailure>> {
+        Suite::build_with(None, cargo, workspace, package, lab_dir, modes)
+    }
+
+    /// [`Suite::build`], listing and running the tests with `runner` (grading: a submission's
+    /// sandbox and the lab's limits).
+    pub fn build_with(
+        runner: Option<Runner>,
+        cargo: &Cargo,
+        workspace: &Path,
+        package: &str,
+        lab_dir: &Path,
+        modes: &[Mode],
+    ) -> Result<Result<Suite, BuildFailure>> {
         let targets = cargo.test_targets(workspace, package)?;
         let mut suite = Suite {
             lab_dir: lab_dir.to_path_buf(),
             exes: BTreeMap::new(),
             tests: BTreeMap::new(),
+            runner,
         };
         for &mode in modes {
             let names: Vec<&str> = targets_of(&targets, mode).collect();
@@ -51,7 +67,11 @@ impl Suite {
                 Err(log) => return Ok(Err(BuildFailure { mode, log })),
             };
             for (target, exe) in exes {
-                for name in runner::list_tests(&exe, lab_dir)? {
+                let names = match &suite.runner {
+                    Some(runner) => runner.list_tests(&exe, lab_dir)?,
+                    None => runner::list_tests(&exe, lab_dir)?,
+                };
+                for name in names {
                     suite.tests.insert(
                         TestName {
                             target: target.clone(),
@@ -66,6 +86,18 @@ impl Suite {
         Ok(Ok(suite))
     }
 
+    /// The test binary that holds `test`, if it was built.
+    pub fn executable(&self, test: &GradedTest) -> Option<&Path> {
+        self.exes
+            .get(&(test.mode, test.test.target.clone()))
+            .map(PathBuf::as_path)
+    }
+
+    /// Every test binary.
+    pub fn executables(&self) -> impl Iterator<Item = &Path> {
+        self.exes.values().map(PathBuf::as_path)
+    }
+
     /// Runs one graded test in its own process.
     pub fn run(&self, test: &GradedTest) -> Result<Run> {
         self.run_with_env(test, &[])
@@ -74,7 +106,12 @@ impl Suite {
     /// [`Suite::run`] with extra environment variables.
     pub fn run_with_env(&self, test: &GradedTest, env: &[(&str, &str)]) -> Result<Run> {
         match self.exes.get(&(test.mode, test.test.target.clone())) {
-            Some(exe) => runner::run_test(exe, &test.test.name, &self.lab_dir, test.timeout, env),
+            Some(exe) => match &self.runner {
+                Some(runner) => {
+                    runner.run_test(exe, &test.test.name, &self.lab_dir, test.timeout, env)
+                }
+                None => runner::run_test(exe, &test.test.name, &self.lab_dir, test.timeout, env),
+            },
             None => Ok(Run {
                 verdict: Verdict::Unreported(format!(
                     "no {} target `{}` was built (is tests/{}.rs there?)",

@@ -1,8 +1,11 @@
 //! The report as Gradescope's `results.json`: one Gradescope test per exercise (an exercise
-//! scores all its points or none), with every graded test's outcome in its output.
+//! scores all its points or none), with every graded test's outcome in its output, and the
+//! sandbox, the integrity check and anything that needs a person in the overall output. Student
+//! text has its control characters written out.
 
 use serde::Serialize;
 
+use super::terminal::{lab_lines, standing_lines, visible_block, visible_line};
 use super::{Report, Status};
 
 #[derive(Serialize)]
@@ -30,18 +33,18 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
     for lab in &report.labs {
         for ex in &lab.exercises {
             let mut output = String::new();
-            for t in &lab.tampering {
-                output += &format!("TAMPERED: {t}\n");
+            for line in lab_lines(lab) {
+                output += &format!("{line}\n");
             }
             for test in &ex.tests {
                 let outcome = if test.status == Status::Passed {
-                    "passed"
+                    "passed".to_string()
                 } else {
-                    &test.reason
+                    visible_line(&test.reason)
                 };
                 output += &format!("{}: {outcome}\n", test.name);
                 if !test.output.is_empty() {
-                    output += &format!("{}\n", test.output.trim_end());
+                    output += &format!("{}\n", visible_block(test.output.trim_end()));
                 }
             }
             tests.push(Test {
@@ -61,7 +64,7 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
     }
     let results = Results {
         score: report.score,
-        output: format!("Integrity: {}", report.integrity),
+        output: standing_lines(report).join("\n"),
         visibility: "visible",
         stdout_visibility: "hidden",
         tests,

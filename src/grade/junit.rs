@@ -2,14 +2,21 @@
 
 use std::time::Duration;
 
-use quick_junit::{NonSuccessKind, Report as Junit, TestCase, TestCaseStatus, TestSuite};
+use quick_junit::{NonSuccessKind, Property, Report as Junit, TestCase, TestCaseStatus, TestSuite};
 
+use super::terminal::{lab_lines, standing_lines};
 use super::{Report, Status};
 
 pub fn render(report: &Report) -> anyhow::Result<String> {
     let mut junit = Junit::new("cargo lab grade");
     for lab in &report.labs {
         let mut suite = TestSuite::new(lab.id.as_str());
+        suite.add_property(Property::new("sandbox", report.sandbox.mechanism.as_str()));
+        suite.add_property(Property::new("standing", report.standing()));
+        let flags = lab_lines(lab);
+        if !flags.is_empty() {
+            suite.set_system_out(flags.join("\n"));
+        }
         for ex in &lab.exercises {
             for test in &ex.tests {
                 let status = match test.status {
@@ -32,6 +39,24 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
         }
         junit.add_test_suite(suite);
     }
+    // The grade's own standing, as a test case a CI page shows: it fails when the grade is
+    // void, advisory or needs a person.
+    let mut grading = TestSuite::new("grading");
+    let details = standing_lines(report).join("\n");
+    let status = match report.standing() {
+        "counts" => TestCaseStatus::success(),
+        standing => {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_message(format!("the grade is {standing}"));
+            s.set_description(details.as_str());
+            s
+        }
+    };
+    let mut case = TestCase::new("sandbox and integrity", status);
+    case.set_classname("grading");
+    case.set_system_out(details.as_str());
+    grading.add_test_case(case);
+    junit.add_test_suite(grading);
     Ok(junit.to_string()?)
 }
 

@@ -13,7 +13,7 @@ use syn::{Block, Expr, ExprCall, ExprMethodCall, ImplItemFn, Item, ItemFn, Stmt}
 use crate::fills::Source;
 
 /// Bump when an operator changes what it generates: records made by an older set go stale.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// One place to mutate, and how.
 #[derive(Debug, Clone)]
@@ -416,14 +416,31 @@ impl Finder<'_> {
                 {
                     let what = c.args.first().map(|a| a.to_token_stream().to_string());
                     let what = what.unwrap_or_default();
-                    self.push(
-                        "drop-guard",
-                        stmt.span(),
-                        String::new(),
-                        format!("drop({what}) removed"),
-                    );
+                    // Dropping a guard matters when something that can wait or take long comes
+                    // after it. A notify or another drop after it changes nothing a test can
+                    // see (notifying under the lock is correct too), and a drop with nothing
+                    // after it happens at the end of the block anyway.
+                    let harmless = |s: &Stmt| match s {
+                        Stmt::Expr(Expr::MethodCall(m), _) => {
+                            m.method == "notify_one" || m.method == "notify_all"
+                        }
+                        Stmt::Expr(Expr::Call(c), _) => {
+                            matches!(&*c.func, Expr::Path(p) if p.path.is_ident("drop"))
+                        }
+                        _ => false,
+                    };
+                    let rest = &block.stmts[i + 1..];
+                    if rest.iter().any(|s| !harmless(s)) {
+                        self.push(
+                            "drop-guard",
+                            stmt.span(),
+                            String::new(),
+                            format!("drop({what}) removed"),
+                        );
+                    }
                     if let Some(next) = block.stmts.get(i + 1)
                         && !matches!(next, Stmt::Expr(_, None))
+                        && !harmless(next)
                     {
                         let this = self.range(stmt.span());
                         let next_range = self.range(next.span());
@@ -597,6 +614,7 @@ impl Lock {
         let mut g = self.m.lock().unwrap();
         while !*g { g = self.cv.wait(g).unwrap(); }
         drop(g);
+        work();
         self.cv.notify_all();
         let v: u64 = items.par_iter().sum();
         rayon::join(|| a(), || b());
@@ -620,6 +638,16 @@ impl Lock {
         assert!(has("drop-notify", "notify_all() removed"));
         assert!(has("sequential", "par_iter → iter"));
         assert!(has("sequential", "rayon::join(a, b) → (a(), b())"));
+    }
+
+    #[test]
+    fn a_drop_with_nothing_that_waits_after_it_is_left_alone() {
+        let text = "fn f(&self) { let g = self.m.lock().unwrap(); drop(g); self.cv.notify_one(); }";
+        assert!(
+            changes(text).iter().all(|(o, _)| o != "drop-guard"),
+            "{:?}",
+            changes(text)
+        );
     }
 
     #[test]

@@ -9,8 +9,10 @@ use std::panic;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Condvar, Mutex, MutexGuard, Once, PoisonError};
 use std::thread::{self, ThreadId};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+#[cfg(unix)]
+pub mod cpu;
 #[cfg(feature = "loom")]
 pub mod loom;
 #[cfg(unix)]
@@ -55,6 +57,33 @@ pub fn within<T: Send + 'static>(
             "{what}: still not done after {limit:?}, so it is blocked or looping forever \
              (a deadlock, a wake-up that never comes, a thread that is never joined)"
         ),
+    }
+}
+
+/// Waits until `condition` returns `true`, checking it again and again, or fails the test, saying
+/// that `what` did not happen, if it is still `false` after [`PATIENCE`].
+///
+/// For a state the test can read but not wait on (a flag of the code under test that nothing
+/// signals to the test): the wait ends as soon as the state holds, so it decides nothing by time.
+/// Prefer a real signal (a channel, [`Flags`], a [`Rendezvous`]) wherever the test has one.
+pub fn wait_until(what: &str, condition: impl FnMut() -> bool) {
+    wait_until_for(what, PATIENCE, condition);
+}
+
+fn wait_until_for(what: &str, limit: Duration, mut condition: impl FnMut() -> bool) {
+    let start = Instant::now();
+    let mut checks = 0_u32;
+    while !condition() {
+        if start.elapsed() > limit {
+            panic!("{what}: still not so after {limit:?}");
+        }
+        checks += 1;
+        if checks < 1000 {
+            thread::yield_now();
+        } else {
+            // Long waits need not burn a core that the code under test may need.
+            thread::sleep(Duration::from_millis(1));
+        }
     }
 }
 
@@ -211,7 +240,7 @@ pub fn hide_deliberate_panics() {
 mod tests {
     use super::*;
     use std::sync::Arc;
-    use std::time::Instant;
+    use std::sync::atomic::{AtomicBool, Ordering};
 
     #[test]
     fn within_patience_returns_the_value() {
@@ -284,5 +313,25 @@ mod tests {
         assert!(flags.wait_for(1));
         assert!(!flags.is_raised(0));
         t.join().unwrap();
+    }
+
+    #[test]
+    fn wait_until_returns_once_the_condition_holds() {
+        let done = Arc::new(AtomicBool::new(false));
+        let setter = Arc::clone(&done);
+        let t = thread::spawn(move || setter.store(true, Ordering::SeqCst));
+        wait_until("the flag to be set", || done.load(Ordering::SeqCst));
+        t.join().unwrap();
+    }
+
+    #[test]
+    fn wait_until_gives_up_with_the_message() {
+        let outcome =
+            panic::catch_unwind(|| wait_until_for("never", Duration::from_millis(50), || false));
+        let message = *outcome.unwrap_err().downcast::<String>().unwrap();
+        assert!(
+            message.starts_with("never: still not so after 50ms"),
+            "{message}"
+        );
     }
 }

@@ -51,6 +51,8 @@ mod tests {
     }
 
     #[test]
+    // The child is reaped by `clean_up`, through its pid, which is what the test is about.
+    #[allow(clippy::zombie_processes)]
     fn clean_up_kills_and_reaps() {
         let child = Command::new("sleep").arg("30").spawn().unwrap();
         let pid = child.id();

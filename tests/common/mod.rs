@@ -66,11 +66,24 @@ impl Fixture {
 
     /// Runs `cargo lab ARGS` on the fixture, building into `target`.
     pub fn lab_building_in(&self, target: &Path, args: &[&str]) -> Output {
-        let out = Command::new(env!("CARGO_BIN_EXE_workbook"))
+        self.run_tool(Path::new(env!("CARGO_BIN_EXE_workbook")), target, &[], args)
+    }
+
+    /// Runs the tool binary `tool` with `ARGS` on the fixture, building into `target`, with
+    /// extra environment variables.
+    pub fn run_tool(
+        &self,
+        tool: &Path,
+        target: &Path,
+        env: &[(&str, &str)],
+        args: &[&str],
+    ) -> Output {
+        let out = Command::new(tool)
             .arg("--root")
             .arg(&self.root)
             .args(args)
             .env("CARGO_TARGET_DIR", target)
+            .envs(env.iter().copied())
             .output()
             .expect("cannot run the workbook tool");
         Output {

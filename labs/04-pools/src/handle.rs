@@ -29,7 +29,8 @@ impl std::error::Error for JobPanicked {}
 // ANCHOR: handle
 /// The caller's side of a submitted job: [`join`](Self::join) waits for the job's result.
 ///
-/// Dropping a handle does not cancel the job; its result is thrown away.
+/// Dropping a handle does not cancel the job: it still runs, counts in the pool's
+/// [`ShutdownReport`](crate::ShutdownReport) like any other, and its result is thrown away.
 #[derive(Debug)]
 pub struct Handle<T> {
     /// Receives the job's one result: its value, or its panic.
@@ -39,7 +40,8 @@ pub struct Handle<T> {
 
 impl ThreadPool {
     // ANCHOR: submit
-    /// Queues `job` like [`execute`](Self::execute) does, and returns a [`Handle`] to its result.
+    /// Queues `job` like [`execute`](Self::execute) does (it runs on one of the pool's workers),
+    /// and returns a [`Handle`] to its result at once.
     ///
     /// If the job panics, its handle's `join` returns `Err(JobPanicked)` with the panic message,
     /// and the panic still counts in the pool's [`ShutdownReport`](crate::ShutdownReport) like

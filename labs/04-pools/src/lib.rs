@@ -25,5 +25,5 @@ pub mod queue;
 
 pub use handle::{Handle, JobPanicked};
 pub use job::{Job, Outcome};
-pub use pool::{PoolError, ShutdownReport, ThreadPool};
+pub use pool::{PoolError, QueueMonitor, ShutdownReport, ThreadPool};
 pub use queue::JobQueue;

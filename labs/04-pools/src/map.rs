@@ -2,16 +2,17 @@
 
 use std::sync::Arc;
 
-use crate::handle::Handle;
 use crate::pool::ThreadPool;
 
 impl ThreadPool {
     // ANCHOR: map
-    /// Calls `f` on every input, each call a job on the pool, and returns the results in the
-    /// order of `inputs` (not in the order the jobs finish).
+    /// Calls `f` on every input, each call a job on the pool (so it runs on one of the pool's
+    /// workers), and returns the results in the order of `inputs` (not in the order the jobs
+    /// finish).
     ///
     /// Every job is queued before `map` waits for any result, so up to
-    /// [`workers`](Self::workers) calls run at the same time.
+    /// [`workers`](Self::workers) calls run at the same time, and a call may wait for a later
+    /// input's call to start.
     ///
     /// # Panics
     ///

@@ -97,8 +97,22 @@ impl ThreadPool {
         self.workers.len()
     }
 
+    // ANCHOR: monitor
+    /// A read-only view of the pool's queue: how many jobs wait, and whether it is closed.
+    ///
+    /// The monitor shares the queue with the workers, so it still answers while the pool shuts
+    /// down and after it is gone. The tests use it to see that jobs are still queued when a
+    /// shutdown closes the queue.
+    pub fn monitor(&self) -> QueueMonitor {
+        QueueMonitor {
+            queue: Arc::clone(&self.queue),
+        }
+    }
+    // ANCHOR_END: monitor
+
     // ANCHOR: execute
-    /// Queues `job` to run on one of the workers and returns at once, without waiting for it.
+    /// Queues `job` to run on one of the pool's worker threads and returns at once, without
+    /// waiting for it. The job never runs on the calling thread, nor on a thread started for it.
     ///
     /// Jobs start in the order they were queued (each on whichever worker is free first). A job
     /// that panics is reported by [`shutdown`](Self::shutdown) and does not harm the pool.
@@ -117,8 +131,9 @@ impl ThreadPool {
     }
 
     // ANCHOR: close_and_join
-    /// Closes the queue, then joins every worker and adds up their reports. The workers run the
-    /// jobs still queued before they see the queue closed and empty, so no job is lost.
+    /// Closes the queue at once (without waiting for the jobs still queued), then joins every
+    /// worker and adds up their reports. The workers run the jobs still queued before they see the
+    /// queue closed and empty, so no job is lost, and the report counts every job the pool ran.
     ///
     /// Safe to call twice: the second call finds no workers left and returns an empty report.
     /// (A worker thread that died anyway contributes its panic message to `panicked`.)
@@ -128,6 +143,24 @@ impl ThreadPool {
         )
     }
     // ANCHOR_END: close_and_join
+}
+
+/// What [`ThreadPool::monitor`] returns: a read-only view of a pool's queue.
+#[derive(Debug, Clone)]
+pub struct QueueMonitor {
+    queue: Arc<JobQueue>,
+}
+
+impl QueueMonitor {
+    /// How many jobs are queued, not yet taken by a worker.
+    pub fn queued(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// Whether the pool has closed its queue (it is shutting down, or gone).
+    pub fn is_closed(&self) -> bool {
+        self.queue.is_closed()
+    }
 }
 
 impl Drop for ThreadPool {

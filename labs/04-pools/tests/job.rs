@@ -1,14 +1,14 @@
 //! Exercise 4.2: `run_job`.
 
-mod common;
-
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::thread;
 
-use common::hide_deliberate_panics;
 use lab_pools::job::run_job;
 use lab_pools::{Job, Outcome};
+use lab_support::hide_deliberate_panics;
 
 /// Calls `run_job`, failing the test with a plain message if the job's panic escaped from it.
 fn run(job: Job) -> Outcome {
@@ -26,7 +26,32 @@ fn run_job_runs_the_job_and_reports_it_completed() {
     let flag = Arc::clone(&ran);
     let outcome = run(Box::new(move || flag.store(true, Ordering::SeqCst)));
     assert!(ran.load(Ordering::SeqCst), "run_job must run the job");
-    assert_eq!(outcome, Outcome::Completed);
+    assert_eq!(
+        outcome,
+        Outcome::Completed,
+        "a job that returns normally has completed"
+    );
+}
+
+#[test]
+fn run_job_runs_the_job_on_the_calling_thread() {
+    hide_deliberate_panics();
+    let (sender, ran_on) = mpsc::channel();
+    let for_the_panic = sender.clone();
+    run(Box::new(move || {
+        let _ = sender.send(thread::current().id());
+    }));
+    run(Box::new(move || {
+        let _ = for_the_panic.send(thread::current().id());
+        panic!("job failed (on purpose)");
+    }));
+    let threads: Vec<_> = ran_on.try_iter().collect();
+    assert_eq!(
+        threads,
+        vec![thread::current().id(); 2],
+        "run_job must run the job on the thread that called it (the worker), whether it \
+         completes or panics, not on a thread of its own"
+    );
 }
 
 #[test]
@@ -71,6 +96,7 @@ fn the_thread_that_ran_a_panicking_job_carries_on() {
             Outcome::Completed,
             Outcome::Panicked("job 2 failed (on purpose)".to_owned()),
             Outcome::Completed,
-        ]
+        ],
+        "one outcome per job, in order: a panic in one job changes nothing for the next"
     );
 }

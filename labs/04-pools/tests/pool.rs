@@ -8,34 +8,39 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
 
-use common::{
-    Flags, PATIENCE, Rendezvous, all_distinct, hide_deliberate_panics, lock, within_patience,
-};
+use common::{Gate, Log, TestPool, read, worker_ids};
 use lab_pools::{PoolError, ThreadPool};
-
-/// Builds a pool, failing the test if that fails.
-fn pool_of(workers: usize) -> ThreadPool {
-    ThreadPool::new(workers).unwrap_or_else(|e| panic!("ThreadPool::new({workers}) failed: {e}"))
-}
+use lab_support::{PATIENCE, Rendezvous, all_distinct, hide_deliberate_panics, lock, wait_until};
 
 #[test]
 fn a_pool_needs_at_least_one_worker() {
     match ThreadPool::new(0) {
         Err(PoolError::ZeroWorkers) => {}
         Err(other) => panic!("new(0) must fail with ZeroWorkers, not {other:?}"),
-        Ok(_) => panic!("new(0) must be an error: a pool without workers would never run a job"),
+        Ok(pool) => {
+            // Not dropped: a pool without workers may never finish shutting down.
+            std::mem::forget(pool);
+            panic!("new(0) must be an error: a pool without workers would never run a job")
+        }
     }
-    let pool = pool_of(1);
-    assert_eq!(pool.workers(), 1);
-    within_patience("dropping a pool of one worker", move || drop(pool));
+    let pool = TestPool::new(1);
+    assert_eq!(
+        pool.workers(),
+        1,
+        "ThreadPool::new(1) starts one worker, and workers() says so"
+    );
 }
 
 // ANCHOR: barrier
 #[test]
 fn n_jobs_that_wait_for_each_other_all_finish_on_n_workers() {
     const WORKERS: usize = 4;
-    let pool = pool_of(WORKERS);
-    assert_eq!(pool.workers(), WORKERS);
+    let pool = TestPool::new(WORKERS);
+    assert_eq!(
+        pool.workers(),
+        WORKERS,
+        "ThreadPool::new({WORKERS}) starts {WORKERS} workers, and workers() says so"
+    );
 
     // Each job waits until all four are running. That only ends if the pool really runs four
     // jobs at the same time, on four different threads.
@@ -45,7 +50,7 @@ fn n_jobs_that_wait_for_each_other_all_finish_on_n_workers() {
         let rendezvous = Arc::clone(&rendezvous);
         let sender = sender.clone();
         pool.execute(move || {
-            let _ = sender.send(rendezvous.meet());
+            let _ = sender.send(rendezvous.meet("jobs"));
         });
     }
 
@@ -60,7 +65,10 @@ fn n_jobs_that_wait_for_each_other_all_finish_on_n_workers() {
             ),
         }
     }
-    assert!(all_distinct(&threads), "each job ran on its own worker");
+    assert!(
+        all_distinct(&threads),
+        "four jobs running at once must run on four different workers"
+    );
     assert!(
         !threads.contains(&thread::current().id()),
         "execute must hand the job to a worker, not run it on the caller's thread"
@@ -69,18 +77,66 @@ fn n_jobs_that_wait_for_each_other_all_finish_on_n_workers() {
 // ANCHOR_END: barrier
 
 #[test]
-fn a_pool_of_one_runs_jobs_in_the_order_they_were_queued() {
-    let pool = pool_of(1);
-    let log = Arc::new(Mutex::new(Vec::new()));
-    for id in 0..100 {
-        let log = Arc::clone(&log);
-        pool.execute(move || lock(&log).push(id));
+fn every_job_runs_on_one_of_the_pools_workers() {
+    const WORKERS: usize = 2;
+    const JOBS: usize = 20;
+    let pool = TestPool::new(WORKERS);
+    let workers = worker_ids(&pool);
+
+    let (sender, ran_on) = mpsc::channel();
+    for _ in 0..JOBS {
+        let sender = sender.clone();
+        pool.execute(move || {
+            let _ = sender.send(thread::current().id());
+        });
     }
-    within_patience("dropping the pool", move || drop(pool));
+    for done in 0..JOBS {
+        let thread = ran_on
+            .recv_timeout(PATIENCE)
+            .unwrap_or_else(|_| panic!("only {done} of {JOBS} jobs ran within {PATIENCE:?}"));
+        assert!(
+            workers.contains(&thread),
+            "a job ran on a thread that is not one of the pool's {WORKERS} workers: the workers \
+             themselves must run the jobs (not a thread started for each job, nor the caller)"
+        );
+    }
+}
+
+#[test]
+fn a_pool_of_one_runs_jobs_in_the_order_they_were_queued() {
+    const QUEUED: usize = 100;
+    let pool = TestPool::new(1);
+    let gate = Gate::new(1);
+    pool.execute(gate.job(0, thread::current().id()));
+    gate.wait_until_all_started();
+
+    // The only worker is busy, so these jobs wait in the queue, in the order they were queued.
+    let log: Log = Arc::new(Mutex::new(Vec::new()));
+    let (sender, done) = mpsc::channel();
+    for id in 0..QUEUED {
+        let log = Arc::clone(&log);
+        let sender = sender.clone();
+        pool.execute(move || {
+            lock(&log).push(id);
+            let _ = sender.send(());
+        });
+    }
     assert_eq!(
-        *lock(&log),
-        (0..100).collect::<Vec<_>>(),
-        "one worker takes the jobs first in, first out, and every one runs before drop returns"
+        pool.monitor().queued(),
+        QUEUED,
+        "the worker is busy with the first job, so the other {QUEUED} must be waiting in the \
+         queue"
+    );
+    gate.open();
+    for finished in 0..QUEUED {
+        done.recv_timeout(PATIENCE).unwrap_or_else(|_| {
+            panic!("only {finished} of {QUEUED} queued jobs ran within {PATIENCE:?}")
+        });
+    }
+    assert_eq!(
+        read(&log),
+        (0..QUEUED).collect::<Vec<_>>(),
+        "one worker takes the jobs first in, first out"
     );
 }
 
@@ -88,38 +144,55 @@ fn a_pool_of_one_runs_jobs_in_the_order_they_were_queued() {
 #[test]
 fn dropping_the_pool_runs_every_queued_job() {
     const WORKERS: usize = 2;
-    const QUEUED: usize = 200;
-    let pool = pool_of(WORKERS);
+    const QUEUED: usize = 100;
+    let pool = TestPool::new(WORKERS);
     let ran = Arc::new(AtomicUsize::new(0));
 
-    // Keep both workers busy until the gate opens, so the other jobs pile up in the queue.
-    let gate = Arc::new(Flags::new(1));
-    for _ in 0..WORKERS {
-        let gate = Arc::clone(&gate);
-        let ran = Arc::clone(&ran);
-        pool.execute(move || {
-            assert!(gate.wait_for(0), "the test never opened the gate");
-            ran.fetch_add(1, Ordering::SeqCst);
-        });
+    // Keep both workers busy until the gate opens, so the other jobs stay in the queue.
+    let gate = Gate::new(WORKERS);
+    for index in 0..WORKERS {
+        pool.execute(gate.job(index, thread::current().id()));
     }
+    gate.wait_until_all_started();
     for _ in 0..QUEUED {
         let ran = Arc::clone(&ran);
         pool.execute(move || {
             ran.fetch_add(1, Ordering::SeqCst);
         });
     }
-    gate.raise(0);
-    within_patience("dropping the pool", move || drop(pool));
+    let queue = pool.monitor();
+    assert_eq!(
+        queue.queued(),
+        QUEUED,
+        "both workers are busy, so all {QUEUED} jobs must be waiting in the queue"
+    );
+
+    // Drop the pool while the jobs are queued, and let the workers go only once the queue is
+    // closed: every queued job must still run.
+    let dropping = pool.drop_in_background();
+    wait_until(
+        "after the drop started, the pool's queue was to be closed (close the queue first, \
+         then join the workers)",
+        || queue.is_closed(),
+    );
+    assert_eq!(
+        queue.queued(),
+        QUEUED,
+        "closing the queue must keep the {QUEUED} jobs that were waiting in it"
+    );
+    gate.open();
+    dropping.wait();
 
     assert_eq!(
         ran.load(Ordering::SeqCst),
-        WORKERS + QUEUED,
-        "every job queued before the drop must have run by the time drop returns"
+        QUEUED,
+        "every job queued before the drop must have run by the time drop returns, including \
+         those still queued when the queue was closed"
     );
     assert_eq!(
-        Arc::strong_count(&ran),
-        1,
-        "every job (and the Arc it held) must be gone once the pool is dropped"
+        queue.queued(),
+        0,
+        "no job may be left in the queue after the drop"
     );
 }
 // ANCHOR_END: no_job_lost
@@ -140,7 +213,7 @@ thread_local! {
 #[test]
 fn every_worker_thread_has_ended_when_drop_returns() {
     const WORKERS: usize = 3;
-    let pool = pool_of(WORKERS);
+    let pool = TestPool::new(WORKERS);
     let alive = Arc::new(AtomicUsize::new(0));
 
     // One job per worker (they meet, so no worker can take two), each leaving a watch in its
@@ -152,19 +225,19 @@ fn every_worker_thread_has_ended_when_drop_returns() {
         let rendezvous = Arc::clone(&rendezvous);
         let sender = sender.clone();
         pool.execute(move || {
-            rendezvous.meet();
+            rendezvous.meet("jobs, one per worker,");
             alive.fetch_add(1, Ordering::SeqCst);
             WATCH.with(|watch| *watch.borrow_mut() = Some(ExitWatch(alive)));
             let _ = sender.send(());
         });
     }
-    for _ in 0..WORKERS {
-        installed
-            .recv_timeout(PATIENCE)
-            .expect("every worker should have run one job");
+    for done in 0..WORKERS {
+        installed.recv_timeout(PATIENCE).unwrap_or_else(|_| {
+            panic!("only {done} of {WORKERS} workers ran their job within {PATIENCE:?}")
+        });
     }
 
-    within_patience("dropping the pool", move || drop(pool));
+    pool.drop_in_background().wait();
     assert_eq!(
         alive.load(Ordering::SeqCst),
         0,
@@ -175,21 +248,35 @@ fn every_worker_thread_has_ended_when_drop_returns() {
 
 #[test]
 fn shutdown_runs_the_queued_jobs_and_counts_them() {
-    let pool = pool_of(3);
+    const WORKERS: usize = 3;
+    const MORE: usize = 50;
+    let pool = TestPool::new(WORKERS);
+    // One job on each worker first, so that every worker has something to report.
+    let first = worker_ids(&pool);
     let ran = Arc::new(AtomicUsize::new(0));
-    for _ in 0..50 {
+    for _ in 0..MORE {
         let ran = Arc::clone(&ran);
         pool.execute(move || {
             ran.fetch_add(1, Ordering::SeqCst);
         });
     }
-    let report = within_patience("shutdown", move || pool.shutdown());
-    assert_eq!(ran.load(Ordering::SeqCst), 50, "every queued job ran");
+    let report = pool.shutdown();
     assert_eq!(
-        report.completed, 50,
-        "the report counts every completed job"
+        ran.load(Ordering::SeqCst),
+        MORE,
+        "every job queued before shutdown ran"
     );
-    assert!(report.panicked.is_empty(), "no job panicked");
+    assert_eq!(
+        report.completed,
+        first.len() + MORE,
+        "the report counts every completed job of every worker: one each on the {WORKERS} \
+         workers, then {MORE} more (shutdown must join every worker and add up their reports)"
+    );
+    assert!(
+        report.panicked.is_empty(),
+        "no job panicked, so the report lists no panic, but it has {:?}",
+        report.panicked
+    );
 }
 
 // ANCHOR: resilience
@@ -197,7 +284,7 @@ fn shutdown_runs_the_queued_jobs_and_counts_them() {
 fn a_panicking_job_does_not_cost_the_pool_a_worker() {
     hide_deliberate_panics();
     const WORKERS: usize = 2;
-    let pool = pool_of(WORKERS);
+    let pool = TestPool::new(WORKERS);
     for i in 0..WORKERS {
         pool.execute(move || panic!("job {i} failed (on purpose)"));
     }
@@ -209,7 +296,7 @@ fn a_panicking_job_does_not_cost_the_pool_a_worker() {
         let rendezvous = Arc::clone(&rendezvous);
         let sender = sender.clone();
         pool.execute(move || {
-            let _ = sender.send(rendezvous.meet());
+            let _ = sender.send(rendezvous.meet("jobs after the panics"));
         });
     }
     let threads: Vec<_> = (0..WORKERS)
@@ -224,10 +311,10 @@ fn a_panicking_job_does_not_cost_the_pool_a_worker() {
         .collect();
     assert!(
         all_distinct(&threads),
-        "the pool still has {WORKERS} workers"
+        "the pool still has {WORKERS} workers after {WORKERS} panics"
     );
 
-    let mut report = within_patience("shutdown", move || pool.shutdown());
+    let mut report = pool.shutdown();
     report.panicked.sort();
     assert_eq!(
         report.panicked,
@@ -236,7 +323,7 @@ fn a_panicking_job_does_not_cost_the_pool_a_worker() {
     );
     assert_eq!(
         report.completed, WORKERS,
-        "and counts the jobs that completed"
+        "and counts the {WORKERS} jobs that completed"
     );
 }
 // ANCHOR_END: resilience

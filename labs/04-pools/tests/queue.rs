@@ -1,13 +1,11 @@
 //! Exercise 4.1: `JobQueue::push`, `close` and `next_job`.
 
-mod common;
-
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
 
-use common::{Flags, PATIENCE, lock};
 use lab_pools::{Job, JobQueue};
+use lab_support::{Flags, PATIENCE, lock, within_patience};
 
 /// A job that appends `id` to `log` when it runs.
 fn logging_job(log: &Arc<Mutex<Vec<u32>>>, id: u32) -> Job {
@@ -23,16 +21,26 @@ fn push(queue: &JobQueue, job: Job) {
     );
 }
 
+/// A new, open queue, shared so that a helper thread can wait on it.
+fn new_queue() -> Arc<JobQueue> {
+    Arc::new(JobQueue::new())
+}
+
+/// Calls `next_job` within [`PATIENCE`]: `what` says what the queue holds.
+fn next(queue: &Arc<JobQueue>, what: &str) -> Option<Job> {
+    let queue = Arc::clone(queue);
+    within_patience(&format!("next_job on {what}"), move || queue.next_job())
+}
+
 /// Takes the next job, failing the test if there is none.
-fn take(queue: &JobQueue, what: &str) -> Job {
-    queue
-        .next_job()
+fn take(queue: &Arc<JobQueue>, what: &str) -> Job {
+    next(queue, &format!("a queue that still holds {what}"))
         .unwrap_or_else(|| panic!("next_job returned None, but {what} was still queued"))
 }
 
 #[test]
 fn jobs_come_out_in_the_order_they_were_pushed() {
-    let queue = JobQueue::new();
+    let queue = new_queue();
     let log = Arc::new(Mutex::new(Vec::new()));
     for id in 0..3 {
         push(&queue, logging_job(&log, id));
@@ -48,7 +56,7 @@ fn jobs_come_out_in_the_order_they_were_pushed() {
 // ANCHOR: closed_queue
 #[test]
 fn a_closed_queue_still_hands_out_its_queued_jobs_then_none() {
-    let queue = JobQueue::new();
+    let queue = new_queue();
     let log = Arc::new(Mutex::new(Vec::new()));
     push(&queue, logging_job(&log, 1));
     push(&queue, logging_job(&log, 2));
@@ -62,11 +70,11 @@ fn a_closed_queue_still_hands_out_its_queued_jobs_then_none() {
         "closing must not lose the jobs already queued: the pool's shutdown relies on it"
     );
     assert!(
-        queue.next_job().is_none(),
+        next(&queue, "a closed, empty queue").is_none(),
         "a closed, empty queue must return None (and not wait)"
     );
     assert!(
-        queue.next_job().is_none(),
+        next(&queue, "a closed, empty queue").is_none(),
         "once closed and empty, it stays that way"
     );
 }
@@ -74,7 +82,7 @@ fn a_closed_queue_still_hands_out_its_queued_jobs_then_none() {
 
 #[test]
 fn push_after_close_gives_the_job_back_unrun() {
-    let queue = JobQueue::new();
+    let queue = new_queue();
     let log = Arc::new(Mutex::new(Vec::new()));
     queue.close();
     queue.close(); // closing twice is allowed
@@ -90,75 +98,93 @@ fn push_after_close_gives_the_job_back_unrun() {
         "Err must hold the very job that was pushed"
     );
     assert!(
-        queue.next_job().is_none(),
+        next(&queue, "a closed queue that refused a job").is_none(),
         "the refused job must not be queued either"
     );
 }
 
 #[test]
 fn next_job_waits_for_a_job_to_be_pushed() {
+    const ROUNDS: u32 = 200;
     let queue = Arc::new(JobQueue::new());
-    let started = Arc::new(Flags::new(1));
     let (sender, taken) = mpsc::channel();
     let taker = {
         let queue = Arc::clone(&queue);
-        let started = Arc::clone(&started);
         thread::spawn(move || {
-            started.raise(0);
-            let job = queue.next_job();
-            let _ = sender.send(job.is_some());
-            if let Some(job) = job {
-                job();
+            // Takes jobs one at a time; between two rounds the queue is empty, so each
+            // next_job call has to wait until the test pushes the next job.
+            for _ in 0..ROUNDS {
+                let job = queue.next_job();
+                let got_one = job.is_some();
+                if let Some(job) = job {
+                    job();
+                }
+                if sender.send(got_one).is_err() {
+                    return;
+                }
             }
         })
     };
 
-    assert!(started.wait_for(0), "the taker thread did not start");
     let log = Arc::new(Mutex::new(Vec::new()));
-    push(&queue, logging_job(&log, 5));
-    match taken.recv_timeout(PATIENCE) {
-        Ok(true) => {}
-        Ok(false) => panic!(
-            "next_job returned None on an open queue: it must wait until a job is pushed \
-             (None means \"closed, never any more jobs\", and ends the worker)"
-        ),
-        Err(_) => panic!(
-            "a thread waiting in next_job was not woken by push within {PATIENCE:?}: push must \
-             notify the condvar"
-        ),
+    for round in 0..ROUNDS {
+        push(&queue, logging_job(&log, round));
+        match taken.recv_timeout(PATIENCE) {
+            Ok(true) => {}
+            Ok(false) => panic!(
+                "next_job returned None on an open queue: it must wait until a job is pushed \
+                 (None means \"closed, never any more jobs\", and ends the worker)"
+            ),
+            Err(_) => panic!(
+                "in round {round}, a thread waiting in next_job was not woken by push within \
+                 {PATIENCE:?}: push must notify the condvar"
+            ),
+        }
     }
-    taker.join().expect("the taker thread should not panic");
-    assert_eq!(*lock(&log), vec![5], "the taker got the pushed job");
+    within_patience("joining the taker thread", move || taker.join())
+        .expect("the taker thread should not panic");
+    assert_eq!(
+        *lock(&log),
+        (0..ROUNDS).collect::<Vec<_>>(),
+        "the taker got every pushed job, in order"
+    );
 }
 
 #[test]
 fn close_wakes_every_thread_waiting_for_a_job() {
     const TAKERS: usize = 3;
-    let queue = Arc::new(JobQueue::new());
-    let started = Arc::new(Flags::new(TAKERS));
-    let (sender, results) = mpsc::channel();
-    for index in 0..TAKERS {
-        let queue = Arc::clone(&queue);
-        let started = Arc::clone(&started);
-        let sender = sender.clone();
-        thread::spawn(move || {
-            started.raise(index);
-            let _ = sender.send(queue.next_job().is_none());
-        });
-    }
-    for index in 0..TAKERS {
-        assert!(started.wait_for(index), "taker {index} did not start");
-    }
+    const ROUNDS: usize = 20;
+    for round in 0..ROUNDS {
+        let queue = Arc::new(JobQueue::new());
+        let started = Arc::new(Flags::new(TAKERS));
+        let (sender, results) = mpsc::channel();
+        for index in 0..TAKERS {
+            let queue = Arc::clone(&queue);
+            let started = Arc::clone(&started);
+            let sender = sender.clone();
+            thread::spawn(move || {
+                started.raise(index);
+                let _ = sender.send(queue.next_job().is_none());
+            });
+        }
+        for index in 0..TAKERS {
+            assert!(
+                started.wait_for(index),
+                "taker {index} did not start within {PATIENCE:?}"
+            );
+        }
 
-    queue.close();
-    for woken in 0..TAKERS {
-        match results.recv_timeout(PATIENCE) {
-            Ok(true) => {}
-            Ok(false) => panic!("next_job on a closed, empty queue returned a job"),
-            Err(_) => panic!(
-                "after close only {woken} of {TAKERS} waiting threads came back from next_job \
-                 within {PATIENCE:?}: close must wake every waiter (notify_all), not just one"
-            ),
+        queue.close();
+        for woken in 0..TAKERS {
+            match results.recv_timeout(PATIENCE) {
+                Ok(true) => {}
+                Ok(false) => panic!("next_job on a closed, empty queue returned a job"),
+                Err(_) => panic!(
+                    "in round {round}, after close only {woken} of {TAKERS} threads waiting in \
+                     next_job came back within {PATIENCE:?}: close must wake every waiter, not \
+                     just one"
+                ),
+            }
         }
     }
 }

@@ -2,13 +2,15 @@
 //!
 //! - `cpu_sum/*` (CPU-bound): `0² + 1² + … + (n-1)²`, the sources' kernel, computed from the
 //!   numbers themselves (no memory traffic): a plain loop on one thread
-//!   (`sum_of_squares_sequential`), your `sum_of_squares` (Exercise 5.1) on rayon's global
-//!   pool, and the lab 04 `ThreadPool` (one worker per core) mapping the same loop over one
-//!   range of numbers per worker.
-//! - `cpu_threads/*` (CPU-bound): the speedup curve. Your `sum_of_squares` of a large `n`
+//!   (`sum_of_squares_sequential`), `sum_of_squares` (your `sum_of_terms`, Exercise 5.1) on
+//!   rayon's global pool, and the lab 04 `ThreadPool` (one worker per core) mapping the same
+//!   loop over one range of numbers per worker.
+//! - `cpu_threads/*` (CPU-bound): the speedup curve. `sum_of_squares` of a large `n`
 //!   inside rayon pools of 1, 2, 4 and 8 threads.
 //! - `cpu_sort/*` (CPU-bound): the standard library's sort, your `par_merge_sort`
-//!   (Exercise 5.6) and rayon's own `par_sort`, on a million random numbers.
+//!   (Exercise 5.6) and rayon's own `par_sort`, on a million random numbers; the two parallel
+//!   sorts also in a rayon pool of one thread, which shows what each algorithm costs before any
+//!   parallelism helps.
 //! - `io_sleep/*` (I/O-bound, simulated): 8 jobs that each wait 5 ms (a stand-in for a network
 //!   call) one after the other, on rayon's global pool (one thread per core), on a rayon pool
 //!   of 8 threads, and on a lab 04 `ThreadPool` of 8 workers.
@@ -128,6 +130,16 @@ fn cpu_sort(c: &mut Criterion) {
             b.iter_batched_ref(
                 || numbers.clone(),
                 |items| sort(items),
+                criterion::BatchSize::LargeInput,
+            )
+        });
+    }
+    let one = pool(1);
+    for (name, sort) in &sorts[1..] {
+        group.bench_function(BenchmarkId::new(format!("{name}_1_thread"), LEN), |b| {
+            b.iter_batched_ref(
+                || numbers.clone(),
+                |items| one.install(|| sort(items)),
                 criterion::BatchSize::LargeInput,
             )
         });

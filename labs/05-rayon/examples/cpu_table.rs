@@ -1,6 +1,6 @@
 //! The CPU-bound table of the sources, in Rust: four jobs, each the sum of the squares of the
 //! first 5 000 000 numbers, computed sequentially, on one thread per job, with rayon over the
-//! jobs, and with your `sum_of_squares` (Exercise 5.1) inside each job.
+//! jobs, and with `sum_of_squares` (built on your `sum_of_terms`, Exercise 5.1) inside each job.
 //!
 //! Run it in release mode (debug builds are many times slower):
 //! `cargo run --release -p lab-rayon --example cpu_table`.

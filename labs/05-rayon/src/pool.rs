@@ -12,7 +12,7 @@ pub const THREAD_NAME_PREFIX: &str = "lab-rayon-worker-";
 /// [`THREAD_NAME_PREFIX`] followed by the thread's index (`lab-rayon-worker-0`, …), and runs
 /// `op` on one of them with [`rayon::ThreadPool::install`], so that every rayon call inside `op`
 /// (parallel iterators, `rayon::join`, `rayon::current_num_threads`) uses that pool. Returns
-/// what `op` returns; the pool is dropped (its threads end) afterwards.
+/// what `op` returns, and drops the pool before it returns (its threads then exit on their own).
 ///
 /// It never touches rayon's global pool, so it can be called any number of times, with any
 /// thread counts, from any thread.

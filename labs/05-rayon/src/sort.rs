@@ -19,9 +19,11 @@ pub fn merge<T: Ord + Copy>(left: &[T], right: &[T], out: &mut [T]) {
 }
 
 /// Sorts `items` (stably) with a merge sort that sorts the two halves in parallel with
-/// [`rayon::join`], recursively, on the current rayon pool. A slice of at most `cutoff` items
-/// (or of at most one item, when `cutoff` is 0) is sorted on the calling thread with
-/// `slice::sort`.
+/// [`rayon::join`], recursively (each half is split again the same way), on the current rayon
+/// pool, and merges them with [`merge`].
+///
+/// A slice of at most `cutoff` items (or of at most one item, when `cutoff` is 0) is not split:
+/// it is sorted on the calling thread, with `slice::sort` (stable too).
 pub fn par_merge_sort_with_cutoff<T>(items: &mut [T], cutoff: usize)
 where
     T: Ord + Copy + Send,

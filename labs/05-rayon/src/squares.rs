@@ -1,4 +1,4 @@
-//! Exercise 5.1: the sum of squares with parallel iterators: map, filter and sum.
+//! Exercise 5.1: sums with parallel iterators: map, filter and sum.
 
 use std::hint::black_box;
 
@@ -21,15 +21,28 @@ pub fn sum_of_squares_sequential(n: u64) -> u128 {
 }
 // ANCHOR_END: sequential
 
-// ANCHOR: sum_of_squares
-/// `0² + 1² + … + (n-1)²`, computed with a rayon parallel iterator over the range `0..n`, on
-/// the current rayon pool (the global one, unless called inside [`rayon::ThreadPool::install`]).
+// ANCHOR: sum_of_terms
+/// `term(0) + term(1) + … + term(n-1)`, computed with a rayon parallel iterator over the range
+/// `0..n`, on the current rayon pool (the global one, unless called inside
+/// [`rayon::ThreadPool::install`]).
 ///
-/// Equal to [`sum_of_squares_sequential`]`(n)`; 0 when `n == 0`.
-pub fn sum_of_squares(n: u64) -> u128 {
+/// `term` is called exactly once per number, in no particular order, on the threads of the
+/// current pool, several at once (hence `Sync`). 0 when `n == 0`.
+pub fn sum_of_terms<F>(n: u64, term: F) -> u128
+where
+    F: Fn(u64) -> u128 + Sync + Send,
+{
     todo!(
-        "5.1: map every number of 0..n to its square, in parallel, and sum — see the chapter, Exercise 5.1"
+        "5.1: map every number of 0..n to its term, in parallel, and sum — see the chapter, Exercise 5.1"
     )
+}
+// ANCHOR_END: sum_of_terms
+
+// ANCHOR: sum_of_squares
+/// `0² + 1² + … + (n-1)²` in parallel: [`sum_of_terms`] with [`square`]. Equal to
+/// [`sum_of_squares_sequential`]`(n)`.
+pub fn sum_of_squares(n: u64) -> u128 {
+    sum_of_terms(n, square)
 }
 // ANCHOR_END: sum_of_squares
 
@@ -37,9 +50,9 @@ pub fn sum_of_squares(n: u64) -> u128 {
 /// The sum of the squares of the `numbers` for which `keep(number)` is true, computed with a
 /// rayon parallel iterator on the current rayon pool.
 ///
-/// `keep` sees the numbers themselves, not their squares. It may be called from several threads
-/// at once (hence `Sync`), exactly once per number, in no particular order. 0 when no number is
-/// kept.
+/// `keep` sees the numbers themselves, not their squares. It is called exactly once per
+/// number, in no particular order, on the threads of the current pool, several at once (hence
+/// `Sync`). 0 when no number is kept.
 pub fn sum_of_squares_where<F>(numbers: &[u64], keep: F) -> u128
 where
     F: Fn(u64) -> bool + Sync + Send,

@@ -50,9 +50,16 @@ impl Summary {
     }
 }
 
-/// The summary of `readings`, computed with a rayon parallel iterator: map every reading to
-/// [`Summary::of`] and `reduce` with [`Summary::empty`] and [`Summary::combine`].
-pub fn summarise(readings: &[i64]) -> Summary {
+/// The summary of `readings`, computed with a rayon parallel iterator on the current rayon pool:
+/// every reading becomes a [`Summary::of`] its value, and those are reduced with
+/// [`Summary::empty`] as the identity and [`Summary::combine`].
+///
+/// A reading is any integer that converts to `i64` (`i32`, `u16`, `i64` itself…); each is
+/// converted once with `into()`, on the threads of the current pool, several at once.
+pub fn summarise<R>(readings: &[R]) -> Summary
+where
+    R: Copy + Into<i64> + Sync,
+{
     todo!("5.2: map to Summary::of and reduce, in parallel — see the chapter, Exercise 5.2")
 }
 // ANCHOR_END: todo

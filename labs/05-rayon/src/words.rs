@@ -17,9 +17,9 @@ pub fn words(line: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// Counts the words of `lines` on the calling thread: the reference for [`word_counts`].
-pub fn word_counts_sequential(lines: &[&str]) -> Counts {
+pub fn word_counts_sequential<L: AsRef<str>>(lines: &[L]) -> Counts {
     let mut counts = Counts::new();
-    for word in lines.iter().flat_map(|line| words(line)) {
+    for word in lines.iter().flat_map(|line| words(line.as_ref())) {
         *counts.entry(word).or_default() += 1;
     }
     counts
@@ -36,9 +36,15 @@ pub fn merge_counts(into: Counts, other: Counts) -> Counts {
 }
 
 /// The same counts as [`word_counts_sequential`], computed with a rayon parallel iterator over
-/// `lines`: `fold` the words of each piece of `lines` into a `Counts` of its own, then `reduce`
-/// those with [`merge_counts`].
-pub fn word_counts(lines: &[&str]) -> Counts {
+/// `lines` on the current rayon pool: each piece of `lines` is counted into a `Counts` of its
+/// own (`fold`), and those are added up with [`merge_counts`] (`reduce`).
+///
+/// A line is anything that gives a `&str` (`&str`, `String`…); its text is read with
+/// `as_ref()` on the threads of the current pool, several at once.
+pub fn word_counts<L>(lines: &[L]) -> Counts
+where
+    L: AsRef<str> + Sync,
+{
     todo!(
         "5.3: fold each piece into its own map, then reduce with merge_counts — see the chapter, Exercise 5.3"
     )

@@ -8,6 +8,7 @@ use std::thread;
 
 use common::Meeting;
 use lab_rayon::pool::{THREAD_NAME_PREFIX, in_pool};
+use lab_support::within_patience;
 use rayon::prelude::*;
 
 fn threads(n: usize) -> NonZeroUsize {
@@ -62,9 +63,9 @@ fn in_pool_can_be_called_again_with_other_sizes() {
         });
         assert_eq!(size, n, "in_pool({n}, op): a pool of {n} threads");
     }
-    let from_another_thread = thread::spawn(|| in_pool(threads(3), rayon::current_num_threads))
-        .join()
-        .expect("in_pool panicked on another thread");
+    let from_another_thread = within_patience("in_pool called on another thread", || {
+        in_pool(threads(3), rayon::current_num_threads)
+    });
     assert_eq!(
         from_another_thread.ok(),
         Some(3),
@@ -108,14 +109,16 @@ fn parallel_work_inside_in_pool_uses_every_thread_of_the_pool() {
 
 #[test]
 fn in_pool_passes_a_panic_in_op_on() {
-    let outcome = panic::catch_unwind(|| in_pool(threads(2), || -> u32 { panic!("op failed") }));
+    lab_support::hide_deliberate_panics();
+    let outcome =
+        panic::catch_unwind(|| in_pool(threads(2), || -> u32 { panic!("op failed (on purpose)") }));
     let payload = match outcome {
         Ok(result) => panic!("`op` panicked, but in_pool returned {result:?}"),
         Err(payload) => payload,
     };
     assert_eq!(
         payload.downcast_ref::<&str>().copied(),
-        Some("op failed"),
+        Some("op failed (on purpose)"),
         "in_pool must panic with the payload of `op`'s panic (install does that for you)"
     );
 }

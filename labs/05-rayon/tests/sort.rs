@@ -4,8 +4,12 @@ mod common;
 
 use std::cmp::Ordering;
 
+use std::sync::Mutex;
+use std::thread::{self, ThreadId};
+
 use common::{Meeting, Numbers, test_pool};
 use lab_rayon::sort::{merge, par_merge_sort, par_merge_sort_with_cutoff};
+use lab_support::lock;
 
 /// An item sorted by `key` only: items with equal keys are equal to `Ord`, and `tag` tells
 /// them apart, so the tests can see whether a sort kept them in their original order.
@@ -141,12 +145,11 @@ fn par_merge_sort_is_stable() {
     }
 }
 
-/// A number whose every comparison first arrives at a [`Meeting`], to see which threads
-/// compare.
+/// A number whose every comparison first calls `watch`, to see which threads compare.
 #[derive(Clone, Copy)]
 struct Probe<'a> {
     value: u32,
-    meeting: &'a Meeting,
+    watch: &'a (dyn Fn() + Sync),
 }
 
 impl PartialEq for Probe<'_> {
@@ -165,32 +168,81 @@ impl PartialOrd for Probe<'_> {
 
 impl Ord for Probe<'_> {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.meeting
-            .arrive_or_panic("the comparisons of par_merge_sort_with_cutoff");
+        (self.watch)();
         self.value.cmp(&other.value)
     }
+}
+
+/// The numbers `len - 1` down to 0, each watched by `watch`.
+fn probes(len: u32, watch: &(dyn Fn() + Sync)) -> Vec<Probe<'_>> {
+    (0..len).rev().map(|value| Probe { value, watch }).collect()
+}
+
+fn values(items: &[Probe]) -> Vec<u32> {
+    items.iter().map(|probe| probe.value).collect()
 }
 
 #[test]
 fn par_merge_sort_sorts_both_halves_at_once_on_two_threads() {
     const THREADS: usize = 2;
     let meeting = Meeting::new(THREADS);
-    let mut items: Vec<Probe> = (0..64)
-        .rev()
-        .map(|value| Probe {
-            value,
-            meeting: &meeting,
-        })
-        .collect();
+    let arrive = || meeting.arrive_or_panic("the comparisons of par_merge_sort_with_cutoff");
+    let mut items = probes(64, &arrive);
 
     test_pool(THREADS).install(|| par_merge_sort_with_cutoff(&mut items, 4));
 
-    let values: Vec<u32> = items.iter().map(|probe| probe.value).collect();
-    assert_eq!(values, (0..64).collect::<Vec<_>>(), "63 down to 0, sorted");
+    assert_eq!(
+        values(&items),
+        (0..64).collect::<Vec<_>>(),
+        "63 down to 0, sorted"
+    );
     let indices = meeting.rayon_indices();
     assert!(
         indices.len() >= 2,
         "the comparisons ran on the rayon threads {indices:?} only; sort the two halves with \
          rayon::join so that both threads of the pool take part"
+    );
+}
+
+#[test]
+fn par_merge_sort_splits_the_halves_again_to_keep_four_threads_busy() {
+    const THREADS: usize = 4;
+    let meeting = Meeting::new(THREADS);
+    let arrive = || meeting.arrive_or_panic("the comparisons of par_merge_sort_with_cutoff");
+    let mut items = probes(256, &arrive);
+
+    test_pool(THREADS).install(|| par_merge_sort_with_cutoff(&mut items, 4));
+
+    assert_eq!(
+        values(&items),
+        (0..256).collect::<Vec<_>>(),
+        "255 down to 0, sorted"
+    );
+    assert_eq!(
+        meeting.rayon_indices(),
+        vec![0, 1, 2, 3],
+        "every thread of a pool of 4 compared at the same time: the halves must be split again, \
+         recursively, each split with rayon::join"
+    );
+}
+
+#[test]
+fn a_slice_no_longer_than_the_cutoff_is_sorted_on_the_calling_thread() {
+    let threads: Mutex<Vec<ThreadId>> = Mutex::new(Vec::new());
+    let record = || lock(&threads).push(thread::current().id());
+    for (len, cutoff) in [(64, 64), (64, 100), (1, 0)] {
+        let mut items = probes(len, &record);
+        par_merge_sort_with_cutoff(&mut items, cutoff);
+        assert_eq!(
+            values(&items),
+            (0..len).collect::<Vec<_>>(),
+            "{len} items with cutoff {cutoff}, sorted"
+        );
+    }
+    let me = thread::current().id();
+    assert!(
+        lock(&threads).iter().all(|&thread| thread == me),
+        "a slice of at most `cutoff` items must not be split: it is sorted on the calling thread \
+         (with slice::sort), but some comparisons ran on other threads"
     );
 }

@@ -1,11 +1,13 @@
-//! Exercise 5.1: `sum_of_squares` and `sum_of_squares_where`.
+//! Exercise 5.1: `sum_of_terms` and `sum_of_squares_where`.
 
 mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::{Meeting, test_pool};
-use lab_rayon::squares::{sum_of_squares, sum_of_squares_sequential, sum_of_squares_where};
+use lab_rayon::squares::{
+    square, sum_of_squares, sum_of_squares_sequential, sum_of_squares_where, sum_of_terms,
+};
 
 /// `0² + 1² + … + (n-1)²` in closed form.
 fn formula(n: u64) -> u128 {
@@ -18,19 +20,67 @@ fn formula(n: u64) -> u128 {
 }
 
 #[test]
-fn sum_of_squares_matches_the_formula() {
+fn sum_of_terms_of_squares_matches_the_formula() {
     for n in [0, 1, 2, 3, 10, 1_000, 100_003, 1_000_000] {
         assert_eq!(
-            sum_of_squares(n),
+            sum_of_terms(n, square),
             formula(n),
-            "sum_of_squares({n}) must be 0² + 1² + … + {}²",
+            "sum_of_terms({n}, square) must be 0² + 1² + … + {}²",
             n.saturating_sub(1)
         );
     }
     assert_eq!(
         sum_of_squares(5_000),
         sum_of_squares_sequential(5_000),
-        "sum_of_squares must agree with sum_of_squares_sequential"
+        "sum_of_squares (sum_of_terms with square) must agree with sum_of_squares_sequential"
+    );
+    assert_eq!(
+        sum_of_terms(4, |x| u128::from(x) + 1),
+        10,
+        "sum_of_terms(4, x + 1) is 1 + 2 + 3 + 4: each number of 0..4 goes through `term`"
+    );
+}
+
+#[test]
+fn sum_of_terms_calls_term_once_per_number() {
+    const N: u64 = 10_000;
+    let calls: Vec<AtomicUsize> = (0..N).map(|_| AtomicUsize::new(0)).collect();
+    let sum = sum_of_terms(N, |x| {
+        calls[x as usize].fetch_add(1, Ordering::Relaxed);
+        1
+    });
+    assert_eq!(
+        sum,
+        u128::from(N),
+        "a term of 1 for each of the {N} numbers"
+    );
+    let wrong: Vec<usize> = (0..N as usize)
+        .filter(|&x| calls[x].load(Ordering::Relaxed) != 1)
+        .take(5)
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "`term` must be called exactly once for every number of 0..{N}, but not for {wrong:?}"
+    );
+}
+
+#[test]
+fn sum_of_terms_runs_on_more_than_one_thread() {
+    const THREADS: usize = 2;
+    let meeting = Meeting::new(THREADS);
+
+    let sum = test_pool(THREADS).install(|| {
+        sum_of_terms(64, |x| {
+            meeting.arrive_or_panic("sum_of_terms");
+            u128::from(x)
+        })
+    });
+
+    assert_eq!(sum, (0..64).sum::<u128>(), "the sum of 0..64");
+    let indices = meeting.rayon_indices();
+    assert!(
+        indices.len() >= 2,
+        "`term` ran on the rayon threads {indices:?} only; expected both threads of the pool"
     );
 }
 

@@ -1,5 +1,8 @@
 //! Exercise 5.2: `Summary::empty`, `Summary::combine` and `summarise`.
 
+mod common;
+
+use common::{Meeting, test_pool};
 use lab_rayon::summary::{Summary, summarise};
 
 fn samples() -> Vec<Summary> {
@@ -115,10 +118,66 @@ fn summarise_readings_of_either_sign() {
         "the readings {mixed:?}"
     );
 
-    let nothing = summarise(&[]);
+    let small: [i16; 4] = [-3, 7, 0, 2];
+    assert_eq!(
+        summarise(&small),
+        Summary {
+            count: 4,
+            min: -3,
+            max: 7
+        },
+        "readings of another integer type (i16), converted to i64"
+    );
+
+    let nothing = summarise::<i64>(&[]);
     assert_eq!(
         (nothing.count, nothing.range()),
         (0, None),
         "no readings: count 0, no range"
+    );
+}
+
+/// A reading that arrives at a [`Meeting`] when it is converted to `i64`, to see which threads
+/// convert the readings.
+#[derive(Clone, Copy)]
+struct Probe<'a> {
+    value: i64,
+    meeting: &'a Meeting,
+}
+
+impl From<Probe<'_>> for i64 {
+    fn from(probe: Probe<'_>) -> i64 {
+        probe.meeting.arrive_or_panic("summarise");
+        probe.value
+    }
+}
+
+#[test]
+fn summarise_runs_on_more_than_one_thread() {
+    const THREADS: usize = 2;
+    let meeting = Meeting::new(THREADS);
+    let readings: Vec<Probe> = (-32..32)
+        .map(|value| Probe {
+            value,
+            meeting: &meeting,
+        })
+        .collect();
+
+    let summary = test_pool(THREADS).install(|| summarise(&readings));
+
+    assert_eq!(
+        summary,
+        Summary {
+            count: 64,
+            min: -32,
+            max: 31
+        },
+        "the 64 readings from -32 to 31"
+    );
+    let indices = meeting.rayon_indices();
+    assert!(
+        indices.len() >= 2,
+        "the readings were converted on the rayon threads {indices:?} only; expected both \
+         threads of the pool"
     );
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Numbers, test_pool};
+use common::{Meeting, Numbers, test_pool};
 use lab_rayon::words::{Counts, merge_counts, word_counts, word_counts_sequential};
 
 fn counts(pairs: &[(&str, usize)]) -> Counts {
@@ -63,7 +63,13 @@ fn word_counts_of_a_short_text() {
         ]),
         "word counts of {lines:?}"
     );
-    assert!(word_counts(&[]).is_empty(), "no lines: no words");
+    assert!(word_counts::<&str>(&[]).is_empty(), "no lines: no words");
+    let owned: Vec<String> = lines.iter().map(|line| line.to_string()).collect();
+    assert_eq!(
+        word_counts(&owned),
+        word_counts(&lines),
+        "lines given as Strings count the same as lines given as &str"
+    );
 }
 
 #[test]
@@ -92,4 +98,44 @@ fn word_counts_match_the_sequential_count_on_a_long_text() {
         );
     }
     assert_eq!(counted, expected, "every word of the text, counted once");
+}
+
+/// A line that arrives at a [`Meeting`] whenever its text is read, to see which threads read
+/// the lines.
+struct Line<'a> {
+    text: &'a str,
+    meeting: &'a Meeting,
+}
+
+impl AsRef<str> for Line<'_> {
+    fn as_ref(&self) -> &str {
+        self.meeting.arrive_or_panic("word_counts");
+        self.text
+    }
+}
+
+#[test]
+fn word_counts_runs_on_more_than_one_thread() {
+    const THREADS: usize = 2;
+    let meeting = Meeting::new(THREADS);
+    let lines: Vec<Line> = (0..64)
+        .map(|i| Line {
+            text: if i % 2 == 0 { "even line" } else { "odd line" },
+            meeting: &meeting,
+        })
+        .collect();
+
+    let counted = test_pool(THREADS).install(|| word_counts(&lines));
+
+    let expected: Counts = [("even", 32), ("odd", 32), ("line", 64)]
+        .into_iter()
+        .map(|(word, count)| (word.to_string(), count))
+        .collect();
+    assert_eq!(counted, expected, "32 even lines and 32 odd ones");
+    let indices = meeting.rayon_indices();
+    assert!(
+        indices.len() >= 2,
+        "the lines were read on the rayon threads {indices:?} only; expected both threads of \
+         the pool"
+    );
 }

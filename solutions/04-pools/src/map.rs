@@ -1,3 +1,5 @@
+use crate::handle::Handle;
+
 impl ThreadPool {
     pub fn map<I, T, F>(&self, inputs: I, f: F) -> Vec<T>
     where

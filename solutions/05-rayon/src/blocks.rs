@@ -9,7 +9,3 @@ where
     assert!(block_len > 0, "map_blocks: block_len must be at least 1");
     data.par_chunks(block_len).map(f).collect()
 }
-
-pub fn block_checksums(data: &[u8], block_len: usize) -> Vec<u32> {
-    map_blocks(data, block_len, adler32)
-}

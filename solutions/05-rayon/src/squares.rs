@@ -1,7 +1,10 @@
 use rayon::prelude::*;
 
-pub fn sum_of_squares(n: u64) -> u128 {
-    (0..n).into_par_iter().map(square).sum()
+pub fn sum_of_terms<F>(n: u64, term: F) -> u128
+where
+    F: Fn(u64) -> u128 + Sync + Send,
+{
+    (0..n).into_par_iter().map(term).sum()
 }
 
 pub fn sum_of_squares_where<F>(numbers: &[u64], keep: F) -> u128

@@ -18,9 +18,12 @@ impl Summary {
     }
 }
 
-pub fn summarise(readings: &[i64]) -> Summary {
+pub fn summarise<R>(readings: &[R]) -> Summary
+where
+    R: Copy + Into<i64> + Sync,
+{
     readings
         .par_iter()
-        .map(|&reading| Summary::of(reading))
+        .map(|&reading| Summary::of(reading.into()))
         .reduce(Summary::empty, Summary::combine)
 }

@@ -12,11 +12,14 @@ pub fn merge_counts(into: Counts, other: Counts) -> Counts {
     larger
 }
 
-pub fn word_counts(lines: &[&str]) -> Counts {
+pub fn word_counts<L>(lines: &[L]) -> Counts
+where
+    L: AsRef<str> + Sync,
+{
     lines
         .par_iter()
         .fold(Counts::new, |mut counts, line| {
-            for word in words(line) {
+            for word in words(line.as_ref()) {
                 *counts.entry(word).or_default() += 1;
             }
             counts

@@ -1,4 +1,6 @@
-//! Helpers shared by the graded tests. This folder is not a test target of its own.
+//! Helpers for this lab's tests only: rayon pools of a known size, a meeting that proves work ran
+//! on several rayon threads at once, and reproducible "random" inputs. This folder is not a test
+//! target of its own. The general helpers (bounded waits, `lock`) come from `lab_support`.
 //!
 //! Every wait here is bounded by [`PATIENCE`]. The limit never decides whether correct code
 //! passes (correct code is done long before it); it only turns a hang into a failure with a
@@ -8,14 +10,11 @@
 #![allow(dead_code)]
 
 use std::collections::HashSet;
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Condvar, Mutex, PoisonError};
 use std::thread::{self, ThreadId};
-use std::time::Duration;
 
+use lab_support::{PATIENCE, lock};
 use rayon::{ThreadPool, ThreadPoolBuilder};
-
-/// How long a test waits for something that correct code does at once.
-pub const PATIENCE: Duration = Duration::from_secs(10);
 
 /// A rayon pool of exactly `threads` threads, built by the test itself (not by the lab code).
 ///
@@ -121,12 +120,6 @@ impl Meeting {
         indices.sort_unstable();
         indices
     }
-}
-
-/// Locks `mutex`, ignoring poisoning: a panicking test thread must not hide the real failure
-/// behind a `PoisonError`.
-pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A small deterministic pseudo-random number generator (SplitMix64), so that every run of a
