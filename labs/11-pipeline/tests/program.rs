@@ -233,9 +233,7 @@ async fn ctrl_c_stops_the_program_cleanly() {
     })
     .await;
 
-    let pid = libc::pid_t::try_from(child.id().expect("running")).expect("a pid");
-    // SAFETY: sends SIGINT (what Ctrl-C sends) to our own child.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0, "SIGINT sent");
+    lab_support::process::interrupt(child.id().expect("the program is still running"));
     let output = finish(child).await;
 
     let err = stderr(&output);
