@@ -21,19 +21,6 @@ pub fn clean_up(pid: u32) {
     }
 }
 
-/// Sends SIGINT, what Ctrl-C in a terminal sends, to our child process `pid`. Panics if the
-/// signal could not be sent (no such process, or not ours).
-pub fn interrupt(pid: u32) {
-    let pid = libc::pid_t::try_from(pid).expect("a process id fits in pid_t");
-    // SAFETY: a plain system call on a process id; a wrong id only makes it fail.
-    let sent = unsafe { libc::kill(pid, libc::SIGINT) } == 0;
-    assert!(
-        sent,
-        "could not send SIGINT to process {pid}: {}",
-        std::io::Error::last_os_error()
-    );
-}
-
 /// Fails the test, after cleaning up, if any process of `pids` still exists (running, or a
 /// zombie nobody reaped). `what` says what should have ended them.
 pub fn assert_all_gone(pids: &[u32], what: &str) {
@@ -61,15 +48,6 @@ mod tests {
         assert!(!is_gone(pid));
         child.wait().unwrap();
         assert!(is_gone(pid));
-    }
-
-    #[test]
-    fn interrupt_stops_a_child_with_sigint() {
-        use std::os::unix::process::ExitStatusExt;
-        let mut child = Command::new("sleep").arg("30").spawn().unwrap();
-        interrupt(child.id());
-        let status = child.wait().unwrap();
-        assert_eq!(status.signal(), Some(libc::SIGINT), "{status:?}");
     }
 
     #[test]

@@ -233,7 +233,13 @@ async fn ctrl_c_stops_the_program_cleanly() {
     })
     .await;
 
-    lab_support::process::interrupt(child.id().expect("the program is still running"));
+    // SIGINT, what Ctrl-C sends, through the system's `kill` (the test needs no `unsafe`).
+    let pid = child.id().expect("the program is still running").to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("the system's kill command runs");
+    assert!(sent.success(), "kill -INT {pid} failed: {sent}");
     let output = finish(child).await;
 
     let err = stderr(&output);
