@@ -74,7 +74,10 @@ mod tests {
         }
         let spun = thread_cpu_time() - start;
         assert!(spun >= Duration::from_millis(20), "spun for {spun:?}");
-        assert!(slept < Duration::from_millis(20), "a 50 ms sleep used {slept:?} of CPU");
+        assert!(
+            slept < Duration::from_millis(20),
+            "a 50 ms sleep used {slept:?} of CPU"
+        );
     }
 
     #[test]
