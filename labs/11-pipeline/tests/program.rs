@@ -234,7 +234,10 @@ async fn ctrl_c_stops_the_program_cleanly() {
     .await;
 
     // SIGINT, what Ctrl-C sends, through the system's `kill` (the test needs no `unsafe`).
-    let pid = child.id().expect("the program is still running").to_string();
+    let pid = child
+        .id()
+        .expect("the program is still running")
+        .to_string();
     let sent = std::process::Command::new("kill")
         .args(["-INT", &pid])
         .status()
