@@ -225,14 +225,26 @@ fn a_task_spawned_from_another_thread_while_run_waits_is_run() {
     let executor = Executor::new();
     let (gate, key) = gate();
     let spawner = executor.clone();
-    let helper = thread::spawn(move || {
-        key.wait_for_polls(1, common::PATIENCE); // `run` is now waiting at the gate
-        spawner.spawn(async move { key.open() });
+    let runner = Arc::new(Mutex::new(None));
+    let helper = thread::spawn({
+        let runner = Arc::clone(&runner);
+        move || {
+            key.wait_for_polls(1, common::PATIENCE);
+            // Spawn only once `run` has nothing left to do: its thread is asleep (parked), or
+            // gone because `run` returned. A spawn any earlier could slip in before `run` looks
+            // at its ready queue for the last time, and a `run` that returns too soon would pass.
+            let tid = lock(&runner).expect("the executor's thread said who it is");
+            common::wait_until_asleep_or_gone(tid);
+            spawner.spawn(async move { key.open() });
+        }
     });
 
     within_patience(
         "run, until a task spawned from another thread opens the gate",
-        move || executor.block_on(gate),
+        move || {
+            *lock(&runner) = Some(common::current_thread_id());
+            executor.block_on(gate)
+        },
     );
 
     helper.join().expect("the spawning thread");

@@ -264,6 +264,32 @@ impl Future for StealWaker {
 // Time
 // ---------------------------------------------------------------------------------------------
 
+/// The kernel's id of the calling thread (Linux, from `/proc/thread-self`), or 0 elsewhere.
+pub fn current_thread_id() -> u32 {
+    std::fs::read_link("/proc/thread-self")
+        .ok()
+        .and_then(|link| link.file_name()?.to_str()?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Waits, at most [`PATIENCE`], until thread `tid` of this process is asleep (blocked in the
+/// kernel: parked, waiting for a lock or for I/O) or has exited. Where `/proc` cannot say (not
+/// Linux, `tid` 0), it returns at once.
+pub fn wait_until_asleep_or_gone(tid: u32) {
+    let start = Instant::now();
+    while start.elapsed() < PATIENCE {
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")) else {
+            return; // gone (or no /proc)
+        };
+        // "tid (name) S …": the state follows the last ')'.
+        let state = stat.rsplit_once(')').map(|(_, rest)| rest.trim_start());
+        if state.is_none_or(|rest| !rest.starts_with('R')) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
 /// How long since `start`, in whole milliseconds, for messages.
 pub fn millis_since(start: Instant) -> u128 {
     start.elapsed().as_millis()
