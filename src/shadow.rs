@@ -84,12 +84,18 @@ impl Shadow {
     /// copy's build for an up-to-date build of the other (seen: a solution graded with the
     /// starter's test binaries). A version unique to the copy (its name and its workbook) gives
     /// its lab crates artifacts of their own; dependencies stay shared.
+    ///
+    /// The shared test helpers (`support/`) get the same treatment: a copy made before they
+    /// changed must not lend its build of them to a copy made after.
     pub fn set_shadow_versions(&self) -> Result<()> {
         let labs = self.root.join("labs");
+        let mut manifests = vec![self.root.join("support").join("Cargo.toml")];
         for entry in
             std::fs::read_dir(&labs).with_context(|| format!("cannot list {}", labs.display()))?
         {
-            let path = entry?.path().join("Cargo.toml");
+            manifests.push(entry?.path().join("Cargo.toml"));
+        }
+        for path in manifests {
             if !path.is_file() {
                 continue;
             }
