@@ -55,7 +55,8 @@ impl<T> Mutex<T> {
         )
     }
 
-    /// Takes the lock if it is free, without waiting: `None` if another guard exists.
+    /// Takes the lock if it is free, without waiting: `None` if another guard exists. A lock
+    /// taken this way is an `Acquire` too, exactly as one taken by [`Mutex::lock`].
     pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
         todo!("8.5: one compare-exchange, no waiting — see the chapter, Exercise 8.5")
     }

@@ -31,3 +31,26 @@ fn the_lock_hands_the_value_from_holder_to_holder() {
     });
 }
 // ANCHOR_END: model
+
+#[test]
+fn a_successful_try_lock_sees_the_previous_holders_writes() {
+    model(Bound::Exhaustive, || {
+        let lock = Arc::new(Mutex::new(0));
+        let other = thread::spawn({
+            let lock = Arc::clone(&lock);
+            move || *lock.lock() += 1
+        });
+        // When try_lock succeeds after the other thread's unlock, its access to the value must
+        // be ordered after that thread's write (loom fails the model if it is not): a lock taken
+        // by try_lock hands the value over exactly as one taken by lock does.
+        if let Some(mut guard) = lock.try_lock() {
+            *guard += 1;
+        }
+        other.join().expect("the other thread panicked");
+        let value = *lock.lock();
+        assert!(
+            value == 1 || value == 2,
+            "one increment under lock, and one under try_lock when it succeeded: got {value}"
+        );
+    });
+}
