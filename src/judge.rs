@@ -174,27 +174,138 @@ pub fn mutant(
 pub const LOOM_BOUND_DELTA: &str = "LAB_LOOM_BOUND_DELTA";
 
 /// Caps how many test processes run at once, across every thread that judges.
+///
+/// `base` may always run. Most of a wrong version's tests sit out a bounded wait without using
+/// the CPU, so while the machine has a core to spare (Linux: `/proc/stat`), more are let in, up
+/// to `most`; one at a time, each only once the last one's load can have shown. A test that
+/// works hard therefore never shares the CPU with more than `base` others by our doing, and one
+/// that waits does not hold up the rest.
 pub struct Slots {
-    free: Mutex<usize>,
+    state: Mutex<SlotState>,
     changed: Condvar,
+    base: usize,
+    most: usize,
+    cores: f64,
 }
 
+struct SlotState {
+    running: usize,
+    /// The last reading of the CPU counters, and the idle share of the window before it.
+    cpu: Option<(std::time::Instant, CpuTimes)>,
+    idle_share: f64,
+    last_extra: Option<std::time::Instant>,
+}
+
+/// Aggregate CPU time counters (clock ticks): all of it, and the idle part.
+#[derive(Clone, Copy)]
+struct CpuTimes {
+    total: u64,
+    idle: u64,
+}
+
+/// How long a new extra test gets to show its load before another is let in; also the shortest
+/// window the idle share is measured over.
+const SETTLE: Duration = Duration::from_millis(400);
+
 impl Slots {
-    pub fn new(count: usize) -> Slots {
+    /// `base` tests at once, more while a core is idle (at most four times `base`).
+    pub fn new(base: usize) -> Slots {
+        let base = base.max(1);
+        Slots::with_most(base, 4 * base)
+    }
+
+    fn with_most(base: usize, most: usize) -> Slots {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
         Slots {
-            free: Mutex::new(count.max(1)),
+            state: Mutex::new(SlotState {
+                running: 0,
+                cpu: None,
+                idle_share: 0.0,
+                last_extra: None,
+            }),
             changed: Condvar::new(),
+            base: base.max(1),
+            most: most.max(base).max(1),
+            cores,
         }
     }
 
     fn take(&self) -> SlotGuard<'_> {
-        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-        while *free == 0 {
-            free = self.changed.wait(free).unwrap_or_else(|e| e.into_inner());
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if state.running < self.base
+                || (state.running < self.most && self.may_add_one(&mut state))
+            {
+                state.running += 1;
+                return SlotGuard { slots: self };
+            }
+            state = self
+                .changed
+                .wait_timeout(state, SETTLE / 2)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
         }
-        *free -= 1;
-        SlotGuard { slots: self }
     }
+
+    /// Whether one more test may start beyond `base`: a core has been idle over the last
+    /// window, and the last extra test has had time to show its load.
+    fn may_add_one(&self, state: &mut SlotState) -> bool {
+        let now = std::time::Instant::now();
+        if state.last_extra.is_some_and(|at| now - at < SETTLE) {
+            return false;
+        }
+        let Some(times) = cpu_times() else {
+            return false;
+        };
+        match state.cpu {
+            Some((at, before)) if now - at >= SETTLE => {
+                let total = times.total.saturating_sub(before.total);
+                let idle = times.idle.saturating_sub(before.idle);
+                state.idle_share = if total == 0 {
+                    0.0
+                } else {
+                    idle as f64 / total as f64
+                };
+                state.cpu = Some((now, times));
+            }
+            Some(_) => {}
+            None => {
+                state.cpu = Some((now, times));
+                return false;
+            }
+        }
+        if state.idle_share * self.cores >= 1.0 {
+            state.last_extra = Some(now);
+            // The share was measured before this test: measure afresh before the next.
+            state.idle_share = 0.0;
+            state.cpu = Some((now, times));
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// The machine's CPU time counters from the first line of `/proc/stat` (idle includes iowait);
+/// `None` where there is no such file.
+fn cpu_times() -> Option<CpuTimes> {
+    let text = std::fs::read_to_string("/proc/stat").ok()?;
+    parse_cpu_times(text.lines().next()?)
+}
+
+fn parse_cpu_times(line: &str) -> Option<CpuTimes> {
+    let mut fields = line.split_whitespace();
+    if fields.next()? != "cpu" {
+        return None;
+    }
+    let values: Vec<u64> = fields.map(|f| f.parse().ok()).collect::<Option<_>>()?;
+    if values.len() < 4 {
+        return None;
+    }
+    // user nice system idle iowait irq softirq steal [guest guest_nice, already in user and nice]
+    let total = values.iter().take(8).sum();
+    let idle = values[3] + values.get(4).copied().unwrap_or(0);
+    Some(CpuTimes { total, idle })
 }
 
 struct SlotGuard<'a> {
@@ -203,7 +314,11 @@ struct SlotGuard<'a> {
 
 impl Drop for SlotGuard<'_> {
     fn drop(&mut self) {
-        *self.slots.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.slots
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .running -= 1;
         self.slots.changed.notify_one();
     }
 }
@@ -379,42 +494,70 @@ pub fn grade_runs(
                 .push((test, run));
         }
     }
-    for (exercise, mut failing) in by_exercise {
-        // The exercise's grade is settled by the first test that fails in every run, so the
-        // quick failures (an assertion) go first, the slow ones (a bounded wait that ran out)
-        // after them, and a test that ran into its time limit last: their repeats cost most.
-        // By name within each group, so that the same mutant is reported the same way each time.
-        failing.sort_by(|(a, ra), (b, rb)| {
-            let cost = |r: &Run| match r.verdict {
-                Verdict::TimedOut(_) => 2,
-                _ if r.elapsed >= SLOW_FAILURE => 1,
-                _ => 0,
-            };
-            (cost(ra), &a.test).cmp(&(cost(rb), &b.test))
-        });
-        let runs = grades.failed_runs.entry(exercise.to_string()).or_default();
-        let entries = grades.failing.entry(exercise.to_string()).or_default();
-        for (test, first_run) in failing {
+    // The exercise's grade is settled by the first test that fails in every run, so the quick
+    // failures (an assertion) go first, the slow ones (a bounded wait that ran out) after them,
+    // and a test that ran into its time limit last: their repeats cost most. By name within
+    // each group, so that the same mutant is reported the same way each time.
+    let mut queues: Vec<(&str, std::collections::VecDeque<(&GradedTest, Run)>)> = by_exercise
+        .into_iter()
+        .map(|(exercise, mut failing)| {
+            failing.sort_by(|(a, ra), (b, rb)| {
+                let cost = |r: &Run| match r.verdict {
+                    Verdict::TimedOut(_) => 2,
+                    _ if r.elapsed >= SLOW_FAILURE => 1,
+                    _ => 0,
+                };
+                (cost(ra), &a.test).cmp(&(cost(rb), &b.test))
+            });
+            (exercise, failing.into())
+        })
+        .collect();
+    // Round by round, every unsettled exercise's next candidate at once: the repeats of one
+    // exercise's bounded wait need not wait for another's.
+    loop {
+        let mut picks: Vec<(&str, &GradedTest, Run)> = Vec::new();
+        for (exercise, queue) in &mut queues {
             // Settled once one test has failed in every run. (Runs failed by different tests
-            // settle nothing: a later test of this exercise, a loom model say, may still fail in
-            // every run by itself and so name the mutant's killer.)
-            if entries
-                .iter()
-                .any(|(_, _, failed, _)| failed.len() == repeat)
-            {
-                break;
+            // settle nothing: a later test of this exercise, a loom model say, may still fail
+            // in every run by itself and so name the mutant's killer.)
+            let settled = grades.failing.get(*exercise).is_some_and(|entries| {
+                entries
+                    .iter()
+                    .any(|(_, _, failed, _)| failed.len() == repeat)
+            });
+            if settled {
+                continue;
             }
-            let again: Vec<(&GradedTest, &[(&str, &str)])> =
-                (1..repeat).map(|_| (test, &[][..])).collect();
-            let more = run_many(suite, &again, slots)?;
+            if let Some((test, first_run)) = queue.pop_front() {
+                picks.push((exercise, test, first_run));
+            }
+        }
+        if picks.is_empty() {
+            break;
+        }
+        let again: Vec<(&GradedTest, &[(&str, &str)])> = picks
+            .iter()
+            .flat_map(|(_, test, _)| (1..repeat).map(move |_| (*test, &[][..])))
+            .collect();
+        let more = run_many(suite, &again, slots)?;
+        let per_pick = repeat.saturating_sub(1);
+        for (i, (exercise, test, first_run)) in picks.into_iter().enumerate() {
             let mut failed: BTreeSet<usize> = BTreeSet::from([0]);
-            for (k, run) in more.iter().enumerate() {
+            for (k, run) in more[i * per_pick..(i + 1) * per_pick].iter().enumerate() {
                 if !run.verdict.passed() {
                     failed.insert(k + 1);
                 }
             }
-            runs.extend(failed.iter().copied());
-            entries.push((test.test.clone(), mode, failed, first_run.verdict.clone()));
+            grades
+                .failed_runs
+                .entry(exercise.to_string())
+                .or_default()
+                .extend(failed.iter().copied());
+            grades
+                .failing
+                .entry(exercise.to_string())
+                .or_default()
+                .push((test.test.clone(), mode, failed, first_run.verdict));
         }
     }
     Ok(())
@@ -443,4 +586,45 @@ pub fn indent(text: &str) -> String {
         .map(|line| format!("  | {line}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_cpu_line_of_proc_stat() {
+        let times = parse_cpu_times("cpu  100 5 50 1000 20 1 2 3 7 0").expect("a cpu line");
+        assert_eq!(times.total, 100 + 5 + 50 + 1000 + 20 + 1 + 2 + 3);
+        assert_eq!(times.idle, 1000 + 20);
+        assert!(
+            parse_cpu_times("cpu0 1 2 3 4").is_none(),
+            "only the machine's line"
+        );
+        assert!(parse_cpu_times("intr 1 2 3 4").is_none());
+    }
+
+    #[test]
+    fn base_slots_are_free_and_most_is_never_exceeded() {
+        let slots = Slots::with_most(2, 2);
+        let first = slots.take();
+        let second = slots.take();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let third = slots.take();
+                tx.send(()).unwrap();
+                drop(third);
+            });
+            assert!(
+                rx.recv_timeout(Duration::from_millis(1500)).is_err(),
+                "a third test started while two (the most) were running"
+            );
+            drop(first);
+            rx.recv_timeout(Duration::from_secs(10))
+                .expect("the third test still waits for a slot after one was freed");
+        });
+        drop(second);
+        assert_eq!(slots.state.lock().unwrap().running, 0);
+    }
 }
