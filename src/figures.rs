@@ -35,10 +35,108 @@ struct Figure {
     /// The file, relative to `book/figures/`: `.md` (included) or `.svg` (an image).
     file: PathBuf,
     /// The command, run from the workbook's root; it prints the figure on standard output.
+    #[serde(default)]
     command: Vec<String>,
+    /// Or: a table of criterion medians from one of a lab's benches, run on its solution.
+    bench: Option<BenchTable>,
     /// What it shows, for `--list`.
     #[serde(default)]
     about: String,
+}
+
+/// A Markdown table of criterion's median times, from one run of a lab's bench with the lab's
+/// reference solution in place (the benches measure the code the student writes).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BenchTable {
+    /// The lab (`01-threads`).
+    lab: String,
+    /// The bench target, `benches/NAME.rs`.
+    bench: String,
+    /// What follows `--` on criterion's command line: its options and filters.
+    #[serde(default)]
+    args: Vec<String>,
+    /// The header row: the corner cell, then one cell per column.
+    header: Vec<String>,
+    /// Each row: its label, then the full criterion id of the benchmark in each column
+    /// (`group/function/parameter`), or "" for an empty cell.
+    rows: Vec<Vec<String>>,
+    /// After each time, the rate in elements per second (benchmarks that set a throughput).
+    #[serde(default)]
+    rates: bool,
+}
+
+/// One benchmark's result: criterion's median time (ns) and the elements one iteration handles.
+#[derive(Debug, Clone, Copy)]
+struct Measured {
+    median_ns: f64,
+    elements: Option<f64>,
+}
+
+impl Figure {
+    /// The command the figure's line names (for a bench table, the `cargo bench` it runs).
+    fn shown_command(&self, workbook: &Workbook) -> Vec<String> {
+        match &self.bench {
+            None => self.command.clone(),
+            Some(table) => {
+                let package = workbook
+                    .select(std::slice::from_ref(&table.lab))
+                    .map(|labs| labs[0].package.clone())
+                    .unwrap_or_else(|_| table.lab.clone());
+                let mut command: Vec<String> =
+                    ["cargo", "bench", "-p", &package, "--bench", &table.bench]
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect();
+                if !table.args.is_empty() {
+                    command.push("--".into());
+                    command.extend(table.args.iter().map(|a| shell_word(a)));
+                }
+                command
+            }
+        }
+    }
+
+    fn check(&self) -> Result<()> {
+        let file = self.file.display();
+        match (&self.bench, self.command.is_empty()) {
+            (None, true) => bail!("figure {file}: give a `command` or a `bench` table"),
+            (Some(_), false) => {
+                bail!("figure {file}: give a `command` or a `bench` table, not both")
+            }
+            (None, false) => Ok(()),
+            (Some(table), true) => {
+                if table.header.len() < 2 {
+                    bail!(
+                        "figure {file}: the bench table's header needs a corner cell and at least one column"
+                    );
+                }
+                for row in &table.rows {
+                    if row.len() != table.header.len() {
+                        bail!(
+                            "figure {file}: row {:?} has {} cells, the header {}",
+                            row.first().map(String::as_str).unwrap_or(""),
+                            row.len(),
+                            table.header.len()
+                        );
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A word as a reader would type it into a shell.
+fn shell_word(word: &str) -> String {
+    if word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./=:".contains(c))
+    {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 pub struct Options {
@@ -55,6 +153,9 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<()> {
         .with_context(|| format!("cannot read {}", path.display()))?;
     let manifest: Manifest =
         toml::from_str(&text).with_context(|| format!("{}: malformed", path.display()))?;
+    for figure in &manifest.figures {
+        figure.check()?;
+    }
     let chosen: Vec<&Figure> = manifest
         .figures
         .iter()
@@ -78,7 +179,7 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<()> {
                 "{}  {}\n    {}",
                 f.file.display(),
                 f.about,
-                f.command.join(" ")
+                f.shown_command(workbook).join(" ")
             );
         }
         return Ok(());
@@ -89,31 +190,48 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<()> {
             wait_until_idle()?;
         }
         let load = load_average();
+        let command = figure.shown_command(workbook);
         eprintln!(
             "[{}/{}] {} ({})",
             i + 1,
             chosen.len(),
             figure.file.display(),
-            figure.command.join(" ")
+            command.join(" ")
         );
-        let (program, args) = figure
-            .command
-            .split_first()
-            .with_context(|| format!("{}: empty command", figure.file.display()))?;
-        let out = Command::new(program)
-            .args(args)
-            .current_dir(&workbook.root)
-            .output()
-            .with_context(|| format!("cannot run {}", figure.command.join(" ")))?;
-        if !out.status.success() {
-            bail!(
-                "{} failed:\n{}",
-                figure.command.join(" "),
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        let made = made_line(&figure.command, &load);
-        let body = String::from_utf8(out.stdout).context("the figure is not UTF-8")?;
+        let (body, made) = match &figure.bench {
+            Some(table) => {
+                let medians = bench_medians(workbook, table)?;
+                let made = made_line(&command, &load).replacen(
+                    "` on ",
+                    &format!(
+                        "` with lab {}'s reference solution in place, on ",
+                        table.lab
+                    ),
+                    1,
+                );
+                (render_table(table, &medians)?, made)
+            }
+            None => {
+                let (program, args) = figure
+                    .command
+                    .split_first()
+                    .with_context(|| format!("{}: empty command", figure.file.display()))?;
+                let out = Command::new(program)
+                    .args(args)
+                    .current_dir(&workbook.root)
+                    .output()
+                    .with_context(|| format!("cannot run {}", command.join(" ")))?;
+                if !out.status.success() {
+                    bail!(
+                        "{} failed:\n{}",
+                        command.join(" "),
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                }
+                let body = String::from_utf8(out.stdout).context("the figure is not UTF-8")?;
+                (body, made_line(&command, &load))
+            }
+        };
         let text = if figure.file.extension().is_some_and(|e| e == "svg") {
             let at = body.find("<svg").unwrap_or(0);
             format!("{}<!-- {made} -->\n{}", &body[..at], &body[at..])
@@ -132,6 +250,173 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<()> {
         start.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Runs the table's bench with the lab's solution in place (in a copy of the workspace that
+/// shares its target directory) and returns criterion's median, in nanoseconds, of every
+/// benchmark the run measured, by full id.
+fn bench_medians(
+    workbook: &Workbook,
+    table: &BenchTable,
+) -> Result<std::collections::BTreeMap<String, Measured>> {
+    let lab = workbook.select(std::slice::from_ref(&table.lab))?[0];
+    let cargo = crate::cargo::Cargo::for_workspace(&workbook.root)?;
+    let sols = crate::variants::Solutions::load(workbook, lab)?;
+    let files = sols.materialize(lab, &sols.solution())?;
+    let shadow = crate::shadow::Shadow::create(
+        workbook,
+        &cargo.target_dir,
+        &format!("figures-{}", lab.folder),
+    )?;
+    shadow.put(lab, &files)?;
+    let started = std::time::SystemTime::now();
+    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["bench", "-p", &lab.package, "--bench", &table.bench, "--"])
+        .args(&table.args)
+        .current_dir(&shadow.root)
+        .env("CARGO_TARGET_DIR", &cargo.target_dir)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .context("cannot run cargo bench")?;
+    if !status.success() {
+        bail!(
+            "cargo bench -p {} --bench {} failed",
+            lab.package,
+            table.bench
+        );
+    }
+    let mut medians = std::collections::BTreeMap::new();
+    collect_medians(&cargo.target_dir.join("criterion"), started, &mut medians)?;
+    Ok(medians)
+}
+
+/// Walks criterion's output folder for `new/benchmark.json` files written since `since`, and
+/// reads each benchmark's median from the `estimates.json` next to it.
+fn collect_medians(
+    dir: &Path,
+    since: std::time::SystemTime,
+    into: &mut std::collections::BTreeMap<String, Measured>,
+) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries {
+        let path = entry?.path();
+        if !path.is_dir() {
+            continue;
+        }
+        let id_file = path.join("new").join("benchmark.json");
+        let fresh = std::fs::metadata(&id_file)
+            .and_then(|m| m.modified())
+            .is_ok_and(|at| at >= since);
+        if fresh {
+            let id: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&id_file)?)
+                    .with_context(|| format!("{}: not criterion's JSON", id_file.display()))?;
+            let estimates_file = path.join("new").join("estimates.json");
+            let estimates: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(
+                &estimates_file,
+            )?)
+            .with_context(|| format!("{}: not criterion's JSON", estimates_file.display()))?;
+            if let (Some(full_id), Some(median)) = (
+                id["full_id"].as_str(),
+                estimates["median"]["point_estimate"].as_f64(),
+            ) {
+                let elements = id["throughput"]["Elements"].as_f64();
+                into.insert(
+                    full_id.to_string(),
+                    Measured {
+                        median_ns: median,
+                        elements,
+                    },
+                );
+            }
+        }
+        collect_medians(&path, since, into)?;
+    }
+    Ok(())
+}
+
+/// The bench table in Markdown: the label column left, the times right-aligned.
+fn render_table(
+    table: &BenchTable,
+    medians: &std::collections::BTreeMap<String, Measured>,
+) -> Result<String> {
+    let mut out = format!("| {} |\n|", table.header.join(" | "));
+    out.push_str(" --- |");
+    for _ in 1..table.header.len() {
+        out.push_str(" ---: |");
+    }
+    out.push('\n');
+    for row in &table.rows {
+        let mut cells = vec![row[0].clone()];
+        for id in &row[1..] {
+            if id.is_empty() {
+                cells.push(String::new());
+                continue;
+            }
+            let Some(ns) = medians.get(id) else {
+                bail!(
+                    "the bench measured no `{id}` (it measured: {})",
+                    medians.keys().cloned().collect::<Vec<_>>().join(", ")
+                );
+            };
+            let mut cell = format_duration(ns.median_ns);
+            if table.rates {
+                let Some(elements) = ns.elements else {
+                    bail!("`{id}` sets no throughput in elements, so it has no rate to show");
+                };
+                cell.push_str(&format!(
+                    " ({}/s)",
+                    format_rate(elements * 1e9 / ns.median_ns)
+                ));
+            }
+            cells.push(cell);
+        }
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    Ok(out)
+}
+
+/// A time in nanoseconds with three significant digits and the unit that fits: `0.107 µs` is
+/// written `107 ns`, `14.2 µs`, `2.19 ms`, `1.54 s`.
+fn format_duration(ns: f64) -> String {
+    let (value, unit) = if ns < 1e3 {
+        (ns, "ns")
+    } else if ns < 1e6 {
+        (ns / 1e3, "µs")
+    } else if ns < 1e9 {
+        (ns / 1e6, "ms")
+    } else {
+        (ns / 1e9, "s")
+    };
+    let digits = if value >= 100.0 {
+        0
+    } else if value >= 10.0 {
+        1
+    } else {
+        2
+    };
+    format!("{value:.digits$} {unit}")
+}
+
+/// A rate with two significant digits and an SI prefix: `35 M`, `1.9 M`, `640 k`.
+fn format_rate(per_second: f64) -> String {
+    let (value, prefix) = if per_second >= 1e9 {
+        (per_second / 1e9, " G")
+    } else if per_second >= 1e6 {
+        (per_second / 1e6, " M")
+    } else if per_second >= 1e3 {
+        (per_second / 1e3, " k")
+    } else {
+        (per_second, " ")
+    };
+    let text = if value >= 10.0 {
+        format!("{:.0}", value)
+    } else {
+        format!("{value:.1}")
+    };
+    format!("{text}{}", prefix.trim_end())
 }
 
 /// `Measured with `cmd` on <cpu>, <n> cores, load <l> (1 min), <rustc>, <date>; made by …`.
@@ -176,11 +461,10 @@ fn wait_until_idle() -> Result<()> {
     let mut quiet = 0;
     let mut said = false;
     while quiet < 3 {
-        let before = cpu_times()?;
+        let before = crate::cpustat::read().context("cannot read /proc/stat")?;
         std::thread::sleep(Duration::from_secs(1));
-        let after = cpu_times()?;
-        let (busy, total) = (after.0 - before.0, after.1 - before.1);
-        let idle = 1.0 - busy as f64 / total.max(1) as f64;
+        let after = crate::cpustat::read().context("cannot read /proc/stat")?;
+        let idle = before.idle_share_until(&after);
         if idle >= 0.9 {
             quiet += 1;
         } else {
@@ -201,20 +485,6 @@ fn wait_until_idle() -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// (busy, total) jiffies of all CPUs, from `/proc/stat`.
-fn cpu_times() -> Result<(u64, u64)> {
-    let stat = std::fs::read_to_string("/proc/stat").context("cannot read /proc/stat")?;
-    let line = stat.lines().next().unwrap_or_default();
-    let fields: Vec<u64> = line
-        .split_whitespace()
-        .skip(1)
-        .filter_map(|f| f.parse().ok())
-        .collect();
-    let total: u64 = fields.iter().sum();
-    let idle = fields.get(3).copied().unwrap_or(0) + fields.get(4).copied().unwrap_or(0);
-    Ok((total - idle, total))
 }
 
 /// The figures a chapter's text uses: `{{#include figures/…}}` and `](figures/…)`, as paths
@@ -239,6 +509,19 @@ pub fn used_by(text: &str) -> Vec<PathBuf> {
 /// Problems with the figures the book's chapters use: missing, or not made by this command.
 pub fn check(book: &Path) -> Result<Vec<String>> {
     let mut problems = Vec::new();
+    let manifest = book.join(MANIFEST);
+    if manifest.is_file() {
+        let text = std::fs::read_to_string(&manifest)?;
+        match toml::from_str::<Manifest>(&text) {
+            Err(e) => problems.push(format!("book/{MANIFEST}: malformed: {e}")),
+            Ok(m) => problems.extend(
+                m.figures
+                    .iter()
+                    .filter_map(|f| f.check().err())
+                    .map(|e| format!("book/{MANIFEST}: {e}")),
+            ),
+        }
+    }
     for entry in std::fs::read_dir(book)? {
         let page = entry?.path();
         if page.extension().is_none_or(|e| e != "md") {
@@ -267,6 +550,76 @@ pub fn check(book: &Path) -> Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_have_three_significant_digits() {
+        assert_eq!(format_duration(107.4), "107 ns");
+        assert_eq!(format_duration(14_200.0), "14.2 µs");
+        assert_eq!(format_duration(2_190_000.0), "2.19 ms");
+        assert_eq!(format_duration(1_540_000_000.0), "1.54 s");
+        assert_eq!(format_duration(5.0), "5.00 ns");
+    }
+
+    #[test]
+    fn renders_a_bench_table_and_names_a_missing_benchmark() {
+        let table = BenchTable {
+            lab: "01-threads".into(),
+            bench: "threads".into(),
+            args: vec![],
+            header: vec!["work".into(), "one".into(), "two".into()],
+            rows: vec![vec!["`sum`".into(), "sum/one".into(), "".into()]],
+            rates: false,
+        };
+        let medians = [(
+            "sum/one".to_string(),
+            Measured {
+                median_ns: 1500.0,
+                elements: Some(3000.0),
+            },
+        )]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            render_table(&table, &medians).unwrap(),
+            "| work | one | two |\n| --- | ---: | ---: |\n| `sum` | 1.50 µs |  |\n"
+        );
+        let with_rates = BenchTable {
+            rates: true,
+            ..table
+        };
+        assert_eq!(
+            render_table(&with_rates, &medians).unwrap(),
+            "| work | one | two |\n| --- | ---: | ---: |\n| `sum` | 1.50 µs (2.0 G/s) |  |\n"
+        );
+        let table = with_rates;
+        let empty = Default::default();
+        let err = render_table(&table, &empty).unwrap_err().to_string();
+        assert!(err.contains("no `sum/one`"), "{err}");
+    }
+
+    #[test]
+    fn a_figure_is_a_command_or_a_bench_table() {
+        let parse = |text: &str| -> Result<()> {
+            let m: Manifest = toml::from_str(text)?;
+            m.figures.iter().try_for_each(Figure::check)
+        };
+        assert!(parse("[[figure]]\nfile = \"a.md\"\ncommand = [\"true\"]").is_ok());
+        assert!(parse("[[figure]]\nfile = \"a.md\"").is_err());
+        let bench =
+            "[figure.bench]\nlab = \"01-threads\"\nbench = \"threads\"\nheader = [\"a\", \"b\"]\n";
+        assert!(
+            parse(&format!(
+                "[[figure]]\nfile = \"a.md\"\n{bench}rows = [[\"x\", \"g/f\"]]"
+            ))
+            .is_ok()
+        );
+        assert!(
+            parse(&format!(
+                "[[figure]]\nfile = \"a.md\"\n{bench}rows = [[\"x\"]]"
+            ))
+            .is_err()
+        );
+    }
 
     #[test]
     fn finds_included_figures() {

@@ -191,16 +191,9 @@ pub struct Slots {
 struct SlotState {
     running: usize,
     /// The last reading of the CPU counters, and the idle share of the window before it.
-    cpu: Option<(std::time::Instant, CpuTimes)>,
+    cpu: Option<(std::time::Instant, crate::cpustat::CpuTimes)>,
     idle_share: f64,
     last_extra: Option<std::time::Instant>,
-}
-
-/// Aggregate CPU time counters (clock ticks): all of it, and the idle part.
-#[derive(Clone, Copy)]
-struct CpuTimes {
-    total: u64,
-    idle: u64,
 }
 
 /// How long a new extra test gets to show its load before another is let in; also the shortest
@@ -254,18 +247,12 @@ impl Slots {
         if state.last_extra.is_some_and(|at| now - at < SETTLE) {
             return false;
         }
-        let Some(times) = cpu_times() else {
+        let Some(times) = crate::cpustat::read() else {
             return false;
         };
         match state.cpu {
             Some((at, before)) if now - at >= SETTLE => {
-                let total = times.total.saturating_sub(before.total);
-                let idle = times.idle.saturating_sub(before.idle);
-                state.idle_share = if total == 0 {
-                    0.0
-                } else {
-                    idle as f64 / total as f64
-                };
+                state.idle_share = before.idle_share_until(&times);
                 state.cpu = Some((now, times));
             }
             Some(_) => {}
@@ -284,28 +271,6 @@ impl Slots {
             false
         }
     }
-}
-
-/// The machine's CPU time counters from the first line of `/proc/stat` (idle includes iowait);
-/// `None` where there is no such file.
-fn cpu_times() -> Option<CpuTimes> {
-    let text = std::fs::read_to_string("/proc/stat").ok()?;
-    parse_cpu_times(text.lines().next()?)
-}
-
-fn parse_cpu_times(line: &str) -> Option<CpuTimes> {
-    let mut fields = line.split_whitespace();
-    if fields.next()? != "cpu" {
-        return None;
-    }
-    let values: Vec<u64> = fields.map(|f| f.parse().ok()).collect::<Option<_>>()?;
-    if values.len() < 4 {
-        return None;
-    }
-    // user nice system idle iowait irq softirq steal [guest guest_nice, already in user and nice]
-    let total = values.iter().take(8).sum();
-    let idle = values[3] + values.get(4).copied().unwrap_or(0);
-    Some(CpuTimes { total, idle })
 }
 
 struct SlotGuard<'a> {
@@ -591,18 +556,6 @@ pub fn indent(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_the_cpu_line_of_proc_stat() {
-        let times = parse_cpu_times("cpu  100 5 50 1000 20 1 2 3 7 0").expect("a cpu line");
-        assert_eq!(times.total, 100 + 5 + 50 + 1000 + 20 + 1 + 2 + 3);
-        assert_eq!(times.idle, 1000 + 20);
-        assert!(
-            parse_cpu_times("cpu0 1 2 3 4").is_none(),
-            "only the machine's line"
-        );
-        assert!(parse_cpu_times("intr 1 2 3 4").is_none());
-    }
 
     #[test]
     fn base_slots_are_free_and_most_is_never_exceeded() {

@@ -5,6 +5,7 @@
 mod cache;
 mod cargo;
 mod checklist;
+mod cpustat;
 mod figures;
 mod fills;
 mod generated;
