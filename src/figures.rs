@@ -64,6 +64,9 @@ struct BenchTable {
     /// After each time, the rate in elements per second (benchmarks that set a throughput).
     #[serde(default)]
     rates: bool,
+    /// After each time, the time per element (benchmarks that set a throughput).
+    #[serde(default)]
+    each: bool,
 }
 
 /// One benchmark's result: criterion's median time (ns) and the elements one iteration handles.
@@ -185,6 +188,9 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<()> {
         return Ok(());
     }
     let start = Instant::now();
+    // Several tables may come from one run of the same bench.
+    let mut runs: std::collections::BTreeMap<(String, String, Vec<String>), _> =
+        std::collections::BTreeMap::new();
     for (i, figure) in chosen.iter().enumerate() {
         if !options.no_wait {
             wait_until_idle()?;
@@ -200,7 +206,11 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<()> {
         );
         let (body, made) = match &figure.bench {
             Some(table) => {
-                let medians = bench_medians(workbook, table)?;
+                let key = (table.lab.clone(), table.bench.clone(), table.args.clone());
+                if !runs.contains_key(&key) {
+                    runs.insert(key.clone(), bench_medians(workbook, table)?);
+                }
+                let medians = &runs[&key];
                 let made = made_line(&command, &load).replacen(
                     "` on ",
                     &format!(
@@ -209,7 +219,7 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<()> {
                     ),
                     1,
                 );
-                (render_table(table, &medians)?, made)
+                (render_table(table, medians)?, made)
             }
             None => {
                 let (program, args) = figure
@@ -362,14 +372,18 @@ fn render_table(
                 );
             };
             let mut cell = format_duration(ns.median_ns);
-            if table.rates {
+            if table.rates || table.each {
                 let Some(elements) = ns.elements else {
                     bail!("`{id}` sets no throughput in elements, so it has no rate to show");
                 };
-                cell.push_str(&format!(
-                    " ({}/s)",
-                    format_rate(elements * 1e9 / ns.median_ns)
-                ));
+                if table.rates {
+                    let rate = format_rate(elements * 1e9 / ns.median_ns);
+                    cell.push_str(&format!(" ({rate}/s)"));
+                }
+                if table.each {
+                    let each = format_duration(ns.median_ns / elements);
+                    cell.push_str(&format!(" ({each} each)"));
+                }
             }
             cells.push(cell);
         }
@@ -569,6 +583,7 @@ mod tests {
             header: vec!["work".into(), "one".into(), "two".into()],
             rows: vec![vec!["`sum`".into(), "sum/one".into(), "".into()]],
             rates: false,
+            each: false,
         };
         let medians = [(
             "sum/one".to_string(),
@@ -591,7 +606,16 @@ mod tests {
             render_table(&with_rates, &medians).unwrap(),
             "| work | one | two |\n| --- | ---: | ---: |\n| `sum` | 1.50 µs (2.0 G/s) |  |\n"
         );
-        let table = with_rates;
+        let each = BenchTable {
+            rates: false,
+            each: true,
+            ..with_rates
+        };
+        assert_eq!(
+            render_table(&each, &medians).unwrap(),
+            "| work | one | two |\n| --- | ---: | ---: |\n| `sum` | 1.50 µs (0.50 ns each) |  |\n"
+        );
+        let table = each;
         let empty = Default::default();
         let err = render_table(&table, &empty).unwrap_err().to_string();
         assert!(err.contains("no `sum/one`"), "{err}");
