@@ -49,6 +49,12 @@ impl Judgement {
 /// exercise's failing tests again until the exercise has run `repeat` times; the loom models
 /// when the plain tests do not settle every grade; the loom bound's margin when only loom
 /// catches it.
+///
+/// With `hint` (the test that killed this same mutant, against these same tests, when it was
+/// last judged in full), that test alone is built and run first: when it fails in every run,
+/// and for a reason (not by running into its time limit; a loom model also at one bound lower),
+/// that settles it. Otherwise the mutant is judged in full. Returns the judgement and, when it
+/// was killed, the test that killed it.
 pub fn mutant(
     cargo: &Cargo,
     workspace: &std::path::Path,
@@ -56,7 +62,72 @@ pub fn mutant(
     graded: &[GradedTest],
     repeat: usize,
     slots: &Slots,
-) -> Result<Judgement> {
+    hint: Option<&GradedTest>,
+) -> Result<(Judgement, Option<GradedTest>)> {
+    if let Some(killer) = hint
+        && let Some(note) = confirm_killer(cargo, workspace, lab, killer, repeat, slots)?
+    {
+        return Ok((Judgement::Killed(note), Some(killer.clone())));
+    }
+    mutant_in_full(cargo, workspace, lab, graded, repeat, slots)
+}
+
+/// Builds `killer`'s test target alone and runs it `repeat` times; the kill's note when it
+/// failed in every run as a kill must (see [`mutant`]), `None` otherwise.
+fn confirm_killer(
+    cargo: &Cargo,
+    workspace: &std::path::Path,
+    lab: &Lab,
+    killer: &GradedTest,
+    repeat: usize,
+    slots: &Slots,
+) -> Result<Option<String>> {
+    let lab_dir = workspace.join("labs").join(&lab.folder);
+    let mut killer = killer.clone();
+    if killer.mode == Mode::Plain {
+        killer.timeout = killer.timeout.min(MUTANT_TEST_LIMIT);
+    }
+    let suite = match Suite::build_target(
+        cargo,
+        workspace,
+        &lab.package,
+        &lab_dir,
+        killer.mode,
+        &killer.test.target,
+    )? {
+        Ok(suite) => suite,
+        // Judged in full, the mutant is reported unviable with the whole log.
+        Err(_) => return Ok(None),
+    };
+    let jobs: Vec<(&GradedTest, &[(&str, &str)])> =
+        (0..repeat.max(1)).map(|_| (&killer, &[][..])).collect();
+    let runs = run_many(&suite, &jobs, slots)?;
+    let killed_every_time = runs
+        .iter()
+        .all(|run| !run.verdict.passed() && !matches!(run.verdict, Verdict::TimedOut(_)));
+    if !killed_every_time {
+        return Ok(None);
+    }
+    if killer.mode == Mode::Loom && !lost_at_lower_bound(&suite, &[&killer], slots)?.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(format!(
+        "by {} ({repeat}/{repeat} runs, the test that killed it last time): {}",
+        killer.test,
+        runs[0].verdict.describe(),
+        repeat = repeat.max(1)
+    )))
+}
+
+/// [`mutant`] without a hint: every graded test, as described there.
+fn mutant_in_full(
+    cargo: &Cargo,
+    workspace: &std::path::Path,
+    lab: &Lab,
+    graded: &[GradedTest],
+    repeat: usize,
+    slots: &Slots,
+) -> Result<(Judgement, Option<GradedTest>)> {
     let lab_dir = workspace.join("labs").join(&lab.folder);
     let build = |mode: Mode| -> Result<Result<Suite, String>> {
         Ok(
@@ -87,7 +158,7 @@ pub fn mutant(
         .collect();
     let plain = match build(Mode::Plain)? {
         Ok(suite) => suite,
-        Err(log) => return Ok(Judgement::Unviable(log)),
+        Err(log) => return Ok((Judgement::Unviable(log), None)),
     };
     grade_runs(&plain, &tests, Mode::Plain, &mut grades, slots)?;
     let mut loom_suite = None;
@@ -98,7 +169,7 @@ pub fn mutant(
     if lab.has_loom_feature && needs_loom && tests.iter().any(|t| t.mode == Mode::Loom) {
         let suite = match build(Mode::Loom)? {
             Ok(suite) => suite,
-            Err(log) => return Ok(Judgement::Unviable(log)),
+            Err(log) => return Ok((Judgement::Unviable(log), None)),
         };
         grade_runs(&suite, &tests, Mode::Loom, &mut grades, slots)?;
         loom_suite = Some(suite);
@@ -126,8 +197,9 @@ pub fn mutant(
     }
     let killers = grades.stable_killers();
     if killers.is_empty() && problems.is_empty() {
-        return Ok(Judgement::Survived(
-            "every graded test passes with this bug in place".into(),
+        return Ok((
+            Judgement::Survived("every graded test passes with this bug in place".into()),
+            None,
         ));
     }
     // Caught by loom alone: the bound must have a margin.
@@ -150,24 +222,40 @@ pub fn mutant(
         }
     }
     if !problems.is_empty() {
-        return Ok(Judgement::Flawed(problems.join("\n")));
+        return Ok((Judgement::Flawed(problems.join("\n")), None));
     }
-    let (test, _, verdict) = killers
+    let (test, mode, verdict) = killers
         .iter()
         .find(|(_, m, _)| *m == Mode::Plain)
         .or_else(|| killers.first())
         .expect("a killed mutant has a killer");
     let exercises = grades.stable_failures().len();
-    Ok(Judgement::Killed(format!(
-        "by {test} ({repeat}/{repeat} runs{more}): {}",
-        verdict.describe(),
-        repeat = grades.repeat,
-        more = if exercises > 1 {
-            format!(", {exercises} exercises fail")
-        } else {
-            String::new()
-        }
-    )))
+    let killer = tests
+        .iter()
+        .find(|t| &t.test == *test && t.mode == *mode)
+        .cloned();
+    Ok((
+        Judgement::Killed(format!(
+            "by {test} ({repeat}/{repeat} runs{more}): {}",
+            verdict.describe(),
+            repeat = grades.repeat,
+            more = if exercises > 1 {
+                format!(", {exercises} exercises fail")
+            } else {
+                String::new()
+            }
+        )),
+        killer,
+    ))
+}
+
+/// How many copies of the workspace judge variants side by side: twice the cores (at least 2, at
+/// most 8). Most of a variant's time is its tests sitting out a wait, and the copies share one
+/// target directory, so a copy costs only its own build of the lab; cargo's lock takes the
+/// builds one at a time, and [`Slots`] keeps the tests from crowding the CPU.
+pub fn judges() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (2 * cores).clamp(2, 8)
 }
 
 /// The environment variable `lab_support::loom` reads to lower every model's preemption bound.

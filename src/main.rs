@@ -13,6 +13,7 @@ mod grade;
 mod hint;
 mod integrity;
 mod judge;
+mod killers;
 mod manifest;
 mod mutate;
 mod patch;

@@ -94,7 +94,7 @@ pub fn run(workbook: &Workbook, names: &[String], options: &Options) -> Result<b
             mutants.len()
         );
         let graded = manifest.graded_tests();
-        let shadows: Vec<Shadow> = (1..=2)
+        let shadows: Vec<Shadow> = (1..=judge::judges())
             .map(|n| Shadow::create(workbook, &cargo.target_dir, &format!("mutate-{n}")))
             .collect::<Result<_>>()?;
         let bins = cargo.bin_targets(&workbook.root, &lab.package)?;
@@ -307,7 +307,7 @@ fn judge_one(
         }
     }
     shadow.put(lab, &files)?;
-    let judgement = judge::mutant(cargo, &shadow.root, lab, graded, repeat, slots)?;
+    let (judgement, _) = judge::mutant(cargo, &shadow.root, lab, graded, repeat, slots, None)?;
     let detail = match &judgement {
         Judgement::Killed(t)
         | Judgement::Unviable(t)

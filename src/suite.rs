@@ -40,6 +40,26 @@ impl Suite {
         Suite::build_with(None, cargo, workspace, package, lab_dir, modes)
     }
 
+    /// One test target of the lab, built in one mode (a mutant's recorded killer).
+    pub fn build_target(
+        cargo: &Cargo,
+        workspace: &Path,
+        package: &str,
+        lab_dir: &Path,
+        mode: Mode,
+        target: &str,
+    ) -> Result<Result<Suite, BuildFailure>> {
+        Suite::build_targets(
+            None,
+            cargo,
+            workspace,
+            package,
+            lab_dir,
+            &[mode],
+            Some(target),
+        )
+    }
+
     /// [`Suite::build`], listing and running the tests with `runner` (grading: a submission's
     /// sandbox and the lab's limits).
     pub fn build_with(
@@ -50,6 +70,18 @@ impl Suite {
         lab_dir: &Path,
         modes: &[Mode],
     ) -> Result<Result<Suite, BuildFailure>> {
+        Suite::build_targets(runner, cargo, workspace, package, lab_dir, modes, None)
+    }
+
+    fn build_targets(
+        runner: Option<Runner>,
+        cargo: &Cargo,
+        workspace: &Path,
+        package: &str,
+        lab_dir: &Path,
+        modes: &[Mode],
+        only: Option<&str>,
+    ) -> Result<Result<Suite, BuildFailure>> {
         let targets = cargo.test_targets(workspace, package)?;
         let mut suite = Suite {
             lab_dir: lab_dir.to_path_buf(),
@@ -58,7 +90,9 @@ impl Suite {
             runner,
         };
         for &mode in modes {
-            let names: Vec<&str> = targets_of(&targets, mode).collect();
+            let names: Vec<&str> = targets_of(&targets, mode)
+                .filter(|name| only.is_none_or(|only| only == *name))
+                .collect();
             if names.is_empty() {
                 continue;
             }

@@ -40,6 +40,10 @@ pub struct Options {
     pub repeat: usize,
 }
 
+/// The findings on one variant: each with the check's name when it is not the main one, and
+/// whether it came from the cache.
+type Findings = Vec<(Option<String>, (bool, Finding))>;
+
 /// Runs every check for the labs named (all when none) and returns the tally.
 pub fn run(workbook: &Workbook, names: &[String], options: &Options) -> Result<Checklist> {
     let labs = workbook.select(names)?;
@@ -95,7 +99,7 @@ pub fn run(workbook: &Workbook, names: &[String], options: &Options) -> Result<C
 
     // Several shadows, so that mutants can be judged side by side: most of a mutant's time is a
     // test sitting out its bounded wait, not CPU. The first also checks the solutions.
-    let shadows: Vec<Shadow> = (1..=2)
+    let shadows: Vec<Shadow> = (1..=judge::judges())
         .map(|n| Shadow::create(workbook, &cargo.target_dir, &format!("workspace-{n}")))
         .collect::<Result<_>>()?;
     for lab in labs {
@@ -332,7 +336,7 @@ impl LabCheck<'_> {
         if !solution_ok {
             return;
         }
-        self.check_variants(list, sols, &graded);
+        self.check_variants(list, sols, manifest, &graded);
         list.check(
             &self.name(
                 "generated mutants: the record is current and every one is killed or justified",
@@ -468,7 +472,15 @@ impl LabCheck<'_> {
     }
 
     /// Alternatives and mutants, judged side by side in the shadows; findings printed in order.
-    fn check_variants(&self, list: &mut Checklist, sols: &Solutions, graded: &[GradedTest]) {
+    fn check_variants(
+        &self,
+        list: &mut Checklist,
+        sols: &Solutions,
+        manifest: &Manifest,
+        graded: &[GradedTest],
+    ) {
+        let killers_path = crate::killers::path(self.ctx.workbook, self.lab);
+        let killers = crate::killers::Record::load_or_empty(&killers_path);
         let mut work: Vec<(Kind, String, Result<Variant, String>)> = Vec::new();
         for kind in [Kind::Alternative, Kind::Mutant] {
             match sols.list(kind) {
@@ -513,9 +525,10 @@ impl LabCheck<'_> {
         };
         let next = AtomicUsize::new(0);
         let (tx, rx) = mpsc::channel();
+        let mut learned: Vec<(String, String, GradedTest)> = Vec::new();
         thread::scope(|scope| {
             for shadow in shadows {
-                let (tx, next, work) = (tx.clone(), &next, &work);
+                let (tx, next, work, killers) = (tx.clone(), &next, &work, &killers);
                 scope.spawn(move || {
                     loop {
                         let index = next.fetch_add(1, Ordering::Relaxed);
@@ -523,11 +536,13 @@ impl LabCheck<'_> {
                             return;
                         };
                         let start = Instant::now();
-                        let findings = match variant {
-                            Err(e) => vec![(None, (false, Err(e.clone())))],
-                            Ok(variant) => self.judge_variant(shadow, sols, *kind, variant, graded),
+                        let (findings, killer) = match variant {
+                            Err(e) => (vec![(None, (false, Err(e.clone())))], None),
+                            Ok(variant) => self.judge_variant(
+                                shadow, sols, manifest, killers, *kind, variant, graded,
+                            ),
                         };
-                        if tx.send((index, findings, start.elapsed())).is_err() {
+                        if tx.send((index, findings, killer, start.elapsed())).is_err() {
                             return;
                         }
                     }
@@ -536,7 +551,10 @@ impl LabCheck<'_> {
             drop(tx);
             let mut done = BTreeMap::new();
             let mut printed = 0;
-            for (index, findings, took) in rx {
+            for (index, findings, killer, took) in rx {
+                if let Some((key, test)) = killer {
+                    learned.push((work[index].1.clone(), key, test));
+                }
                 done.insert(index, (findings, took));
                 while let Some((findings, took)) = done.remove(&printed) {
                     let (kind, name, _) = &work[printed];
@@ -556,25 +574,53 @@ impl LabCheck<'_> {
                 }
             }
         });
+        let mut record = killers.clone();
+        let mut changed = false;
+        for (name, key, test) in &learned {
+            changed |= record.set(name, key, test);
+        }
+        let names: Vec<&str> = work
+            .iter()
+            .filter(|w| w.0 == Kind::Mutant)
+            .map(|w| w.1.as_str())
+            .collect();
+        changed |= record.keep_only(&names);
+        if changed {
+            match record.save(&killers_path) {
+                Ok(()) => println!(
+                    "{}: wrote {} (the test that killed each mutant, which verify tries first next time: commit it)",
+                    self.lab.folder,
+                    killers_path.display()
+                ),
+                Err(e) => println!("{}: {e:#}", self.lab.folder),
+            }
+        }
     }
 
     /// The findings on one alternative or mutant, each with the check's name when it is not the
     /// main one, and whether it came from the cache.
+    /// Also returns, for a killed mutant, its killer and the key to record it under.
+    #[allow(clippy::too_many_arguments)]
     fn judge_variant(
         &self,
         shadow: &Shadow,
         sols: &Solutions,
+        manifest: &Manifest,
+        killers: &crate::killers::Record,
         kind: Kind,
         variant: &Variant,
         graded: &[GradedTest],
-    ) -> Vec<(Option<String>, (bool, Finding))> {
+    ) -> (Findings, Option<(String, GradedTest)>) {
         let files = match sols.materialize(self.lab, variant) {
             Ok(files) => files,
             Err(e) => {
-                return vec![(
+                return (
+                    vec![(
+                        None,
+                        (false, Err(format!("{}\n{e:#}", variant.description))),
+                    )],
                     None,
-                    (false, Err(format!("{}\n{e:#}", variant.description))),
-                )];
+                );
             }
         };
         let judged = |check: &str, judge: &dyn Fn() -> Result<Finding>| -> (bool, Finding) {
@@ -597,13 +643,33 @@ impl LabCheck<'_> {
             }
         };
         match kind {
-            Kind::Mutant => vec![(
-                None,
-                judged("mutant", &|| {
+            Kind::Mutant => {
+                let key = crate::killers::key(
+                    self.ctx.workbook,
+                    self.lab,
+                    manifest,
+                    &files,
+                    self.ctx.repeat,
+                )
+                .ok();
+                let hint = key
+                    .as_deref()
+                    .and_then(|key| killers.hint(&variant.name, key, graded));
+                let killer = std::cell::RefCell::new(None);
+                let (cached, finding) = judged("mutant", &|| {
                     shadow.put(self.lab, &files)?;
-                    self.judge_mutant(shadow, variant, graded)
-                }),
-            )],
+                    let (finding, found) = self.judge_mutant(shadow, variant, graded, hint)?;
+                    *killer.borrow_mut() = found;
+                    Ok(finding)
+                });
+                let killer = match (&finding, cached) {
+                    (Ok(text), true) => crate::killers::named_in(text, graded),
+                    (Ok(_), false) => killer.into_inner(),
+                    (Err(_), _) => None,
+                };
+                let learned = key.zip(killer);
+                (vec![(None, (cached, finding))], learned)
+            }
             _ => {
                 let lint = judged("lint", &|| {
                     shadow.put(self.lab, &files)?;
@@ -628,31 +694,37 @@ impl LabCheck<'_> {
                         },
                     )
                 });
-                vec![
-                    (Some("is formatted and warning-free".into()), lint),
-                    (None, passes),
-                ]
+                (
+                    vec![
+                        (Some("is formatted and warning-free".into()), lint),
+                        (None, passes),
+                    ],
+                    None,
+                )
             }
         }
     }
 
-    /// Grades a mutant (already in `shadow`) on every run: see [`judge::mutant`].
+    /// Grades a mutant (already in `shadow`) on every run, trying `hint` first: see
+    /// [`judge::mutant`]. Also returns the test that killed it.
     fn judge_mutant(
         &self,
         shadow: &Shadow,
         variant: &Variant,
         graded: &[GradedTest],
-    ) -> Result<Finding> {
-        let judgement = judge::mutant(
+        hint: Option<&GradedTest>,
+    ) -> Result<(Finding, Option<GradedTest>)> {
+        let (judgement, killer) = judge::mutant(
             self.ctx.cargo,
             &shadow.root,
             self.lab,
             graded,
             self.ctx.repeat,
             &self.ctx.slots,
+            hint,
         )?;
         let description = &variant.description;
-        Ok(match judgement {
+        let finding = match judgement {
             judge::Judgement::Killed(note) => Ok(format!("{description} — {note}")),
             judge::Judgement::Unviable(log) => Err(format!(
                 "{description}\n{log}\nthe mutant must compile: it models a mistake the tests catch"
@@ -660,7 +732,8 @@ impl LabCheck<'_> {
             judge::Judgement::Survived(why) | judge::Judgement::Flawed(why) => {
                 Err(format!("{description}\n{why}"))
             }
-        })
+        };
+        Ok((finding, killer))
     }
 
     fn has_binaries(&self) -> bool {

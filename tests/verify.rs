@@ -356,3 +356,56 @@ fn a_stale_record_of_generated_mutants_is_reported() {
         "mutants",
     );
 }
+
+#[test]
+fn a_mutants_recorded_killer_is_tried_first_and_never_lets_it_off() {
+    let fx = Fixture::new("killers");
+    let record = fx.root.join("solutions/01-adder/killers.toml");
+    let first = fx.lab(&["verify", "01-adder", "--repeat", "2"]);
+    assert!(first.success, "{}", first.text);
+    let written = std::fs::read_to_string(&record).expect("verify writes the killers it found");
+    assert!(
+        written.contains("name = \"off-by-one\"") && written.contains("test = \"adder::adds\""),
+        "{written}"
+    );
+
+    // Proved afresh, each mutant goes straight to its killer.
+    let again = fx.lab(&["verify", "01-adder", "--repeat", "2", "--no-cache"]);
+    assert!(again.success, "{}", again.text);
+    again.assert_check(
+        "01-adder: mutant `off-by-one` is rejected, with the same grade on every run",
+        "ok",
+        "by adder::adds (2/2 runs, the test that killed it last time)",
+    );
+
+    // A recorded test that does not kill it is only a wrong hint: the mutant is judged in full,
+    // still rejected by the test that does, and the record is put right.
+    let wrong = std::fs::read_to_string(&record).unwrap().replacen(
+        "test = \"adder::adds\"",
+        "test = \"adder::doubles\"",
+        1,
+    );
+    std::fs::write(&record, &wrong).unwrap();
+    let hinted_wrong = fx.lab(&["verify", "01-adder", "--repeat", "2", "--no-cache"]);
+    assert!(hinted_wrong.success, "{}", hinted_wrong.text);
+    hinted_wrong.assert_check(
+        "01-adder: mutant `off-by-one` is rejected, with the same grade on every run",
+        "ok",
+        "by adder::adds (2/2 runs)",
+    );
+    let put_right = std::fs::read_to_string(&record).unwrap();
+    assert_eq!(put_right, written, "the record names the real killer again");
+
+    // And a mutant that no test kills survives whatever the record says.
+    fx.edit(
+        "solutions/01-adder/mutants/off-by-one.patch",
+        "+    a + b + 1",
+        "+    a + b + 0",
+    );
+    let survivor = fx.lab(&["verify", "01-adder", "--repeat", "2"]);
+    survivor.assert_check(
+        "01-adder: mutant `off-by-one` is rejected, with the same grade on every run",
+        "FAILED",
+        "every graded test passes with this bug in place",
+    );
+}
