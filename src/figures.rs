@@ -76,6 +76,13 @@ struct Measured {
     elements: Option<f64>,
 }
 
+impl BenchTable {
+    /// Tables with the same key come from one run of the bench.
+    fn run_key(&self) -> (String, String, Vec<String>) {
+        (self.lab.clone(), self.bench.clone(), self.args.clone())
+    }
+}
+
 impl Figure {
     /// The command the figure's line names (for a bench table, the `cargo bench` it runs).
     fn shown_command(&self, workbook: &Workbook) -> Vec<String> {
@@ -192,10 +199,26 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<()> {
     let mut runs: std::collections::BTreeMap<(String, String, Vec<String>), _> =
         std::collections::BTreeMap::new();
     for (i, figure) in chosen.iter().enumerate() {
-        if !options.no_wait {
+        let reused = figure
+            .bench
+            .as_ref()
+            .is_some_and(|t| runs.contains_key(&t.run_key()));
+        if !options.no_wait && !reused {
             wait_until_idle()?;
         }
-        let load = load_average();
+        // The 1-minute load average lags: after a busy spell it stays high for a minute while the
+        // cores are already idle, so the line also says whether the run waited for idle cores.
+        let load = if options.no_wait {
+            format!(
+                "load average {} (1 min), not waiting for idle cores",
+                load_average()
+            )
+        } else {
+            format!(
+                "cores at least 90 % idle for 3 s before the run (load average {} over the last minute)",
+                load_average()
+            )
+        };
         let command = figure.shown_command(workbook);
         eprintln!(
             "[{}/{}] {} ({})",
@@ -206,12 +229,13 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<()> {
         );
         let (body, made) = match &figure.bench {
             Some(table) => {
-                let key = (table.lab.clone(), table.bench.clone(), table.args.clone());
+                let key = table.run_key();
                 if !runs.contains_key(&key) {
-                    runs.insert(key.clone(), bench_medians(workbook, table)?);
+                    // The load before the run it measures, not before a table it shares.
+                    runs.insert(key.clone(), (bench_medians(workbook, table)?, load));
                 }
-                let medians = &runs[&key];
-                let made = made_line(&command, &load).replacen(
+                let (medians, load) = &runs[&key];
+                let made = made_line(&command, load).replacen(
                     "` on ",
                     &format!(
                         "` with lab {}'s reference solution in place, on ",
@@ -433,7 +457,7 @@ fn format_rate(per_second: f64) -> String {
     format!("{text}{}", prefix.trim_end())
 }
 
-/// `Measured with `cmd` on <cpu>, <n> cores, load <l> (1 min), <rustc>, <date>; made by …`.
+/// `Measured with `cmd` on <cpu> (<n> cores), <how idle>, <rustc>, <date>; made by …`.
 fn made_line(command: &[String], load: &str) -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -456,7 +480,7 @@ fn made_line(command: &[String], load: &str) -> String {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default();
     format!(
-        "Measured with `{}` on {cpu} ({cores} cores), load average {load} before the run, {rustc}, {date}; {MARK}.",
+        "Measured with `{}` on {cpu} ({cores} cores), {load}, {rustc}, {date}; {MARK}.",
         command.join(" ")
     )
 }
