@@ -67,6 +67,9 @@ struct BenchTable {
     /// After each time, the time per element (benchmarks that set a throughput).
     #[serde(default)]
     each: bool,
+    /// After each time, how many times faster it is than this benchmark (its full id).
+    #[serde(default)]
+    speedup_over: Option<String>,
 }
 
 /// One benchmark's result: criterion's median time (ns) and the elements one iteration handles.
@@ -409,6 +412,12 @@ fn render_table(
                     cell.push_str(&format!(" ({each} each)"));
                 }
             }
+            if let Some(base) = &table.speedup_over {
+                let Some(base) = medians.get(base) else {
+                    bail!("the bench measured no `{base}`, the table's speedup_over");
+                };
+                cell.push_str(&format!(" ({:.2}×)", base.median_ns / ns.median_ns));
+            }
             cells.push(cell);
         }
         out.push_str(&format!("| {} |\n", cells.join(" | ")));
@@ -608,6 +617,7 @@ mod tests {
             rows: vec![vec!["`sum`".into(), "sum/one".into(), "".into()]],
             rates: false,
             each: false,
+            speedup_over: None,
         };
         let medians = [(
             "sum/one".to_string(),
@@ -639,7 +649,16 @@ mod tests {
             render_table(&each, &medians).unwrap(),
             "| work | one | two |\n| --- | ---: | ---: |\n| `sum` | 1.50 µs (0.50 ns each) |  |\n"
         );
-        let table = each;
+        let faster = BenchTable {
+            each: false,
+            speedup_over: Some("sum/one".into()),
+            ..each
+        };
+        assert_eq!(
+            render_table(&faster, &medians).unwrap(),
+            "| work | one | two |\n| --- | ---: | ---: |\n| `sum` | 1.50 µs (1.00×) |  |\n"
+        );
+        let table = faster;
         let empty = Default::default();
         let err = render_table(&table, &empty).unwrap_err().to_string();
         assert!(err.contains("no `sum/one`"), "{err}");
