@@ -339,6 +339,12 @@ impl Slots {
             return false;
         };
         match state.cpu {
+            // A window that long ago says nothing of now: start a fresh one.
+            Some((at, _)) if now - at > 4 * SETTLE => {
+                state.cpu = Some((now, times));
+                state.idle_share = 0.0;
+                return false;
+            }
             Some((at, before)) if now - at >= SETTLE => {
                 state.idle_share = before.idle_share_until(&times);
                 state.cpu = Some((now, times));

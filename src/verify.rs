@@ -598,8 +598,8 @@ impl LabCheck<'_> {
     }
 
     /// The findings on one alternative or mutant, each with the check's name when it is not the
-    /// main one, and whether it came from the cache.
-    /// Also returns, for a killed mutant, its killer and the key to record it under.
+    /// main one, and whether it came from the cache; for a killed mutant, also its killer and the
+    /// key to record it under in `killers.toml`.
     #[allow(clippy::too_many_arguments)]
     fn judge_variant(
         &self,
