@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
-use crate::workbook::Workbook;
+use crate::workbook::{Lab, Workbook};
 
 /// What every figure file carries, so that `verify` can tell it was made by this command.
 pub const MARK: &str = "made by `cargo lab figures`";
@@ -39,6 +39,10 @@ struct Figure {
     command: Vec<String>,
     /// Or: a table of criterion medians from one of a lab's benches, run on its solution.
     bench: Option<BenchTable>,
+    /// Run `command` in a copy of the workspace with this lab's reference solution in place
+    /// (and those of the labs it depends on), sharing the target directory: for an example
+    /// that measures the code the student writes.
+    solution: Option<String>,
     /// What it shows, for `--list`.
     #[serde(default)]
     about: String,
@@ -118,6 +122,9 @@ impl Figure {
                 bail!("figure {file}: give a `command` or a `bench` table, not both")
             }
             (None, false) => Ok(()),
+            (Some(_), true) if self.solution.is_some() => {
+                bail!("figure {file}: `solution` is for a `command`; a `bench` table names its lab")
+            }
             (Some(table), true) => {
                 if table.header.len() < 2 {
                     bail!(
@@ -253,9 +260,20 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<()> {
                     .command
                     .split_first()
                     .with_context(|| format!("{}: empty command", figure.file.display()))?;
-                let out = Command::new(program)
-                    .args(args)
-                    .current_dir(&workbook.root)
+                let mut run = Command::new(program);
+                run.args(args).current_dir(&workbook.root);
+                let mut made = made_line(&command, &load);
+                if let Some(lab) = &figure.solution {
+                    let (shadow, target_dir) = solution_copy(workbook, lab)?;
+                    run.current_dir(&shadow.root)
+                        .env("CARGO_TARGET_DIR", target_dir);
+                    made = made.replacen(
+                        "` on ",
+                        &format!("` with lab {lab}'s reference solution in place, on "),
+                        1,
+                    );
+                }
+                let out = run
                     .output()
                     .with_context(|| format!("cannot run {}", command.join(" ")))?;
                 if !out.status.success() {
@@ -266,7 +284,7 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<()> {
                     );
                 }
                 let body = String::from_utf8(out.stdout).context("the figure is not UTF-8")?;
-                (body, made_line(&command, &load))
+                (body, made)
             }
         };
         let text = if figure.file.extension().is_some_and(|e| e == "svg") {
@@ -297,21 +315,13 @@ fn bench_medians(
     table: &BenchTable,
 ) -> Result<std::collections::BTreeMap<String, Measured>> {
     let lab = workbook.select(std::slice::from_ref(&table.lab))?[0];
-    let cargo = crate::cargo::Cargo::for_workspace(&workbook.root)?;
-    let sols = crate::variants::Solutions::load(workbook, lab)?;
-    let files = sols.materialize(lab, &sols.solution())?;
-    let shadow = crate::shadow::Shadow::create(
-        workbook,
-        &cargo.target_dir,
-        &format!("figures-{}", lab.folder),
-    )?;
-    shadow.put(lab, &files)?;
+    let (shadow, target_dir) = solution_copy(workbook, &table.lab)?;
     let started = std::time::SystemTime::now();
     let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .args(["bench", "-p", &lab.package, "--bench", &table.bench, "--"])
         .args(&table.args)
         .current_dir(&shadow.root)
-        .env("CARGO_TARGET_DIR", &cargo.target_dir)
+        .env("CARGO_TARGET_DIR", &target_dir)
         .stdout(std::process::Stdio::null())
         .status()
         .context("cannot run cargo bench")?;
@@ -323,8 +333,51 @@ fn bench_medians(
         );
     }
     let mut medians = std::collections::BTreeMap::new();
-    collect_medians(&cargo.target_dir.join("criterion"), started, &mut medians)?;
+    collect_medians(&target_dir.join("criterion"), started, &mut medians)?;
     Ok(medians)
+}
+
+/// A copy of the workspace with `lab`'s reference solution in place, and the target directory
+/// it shares with the workspace. Code of the labs it depends on may run too (lab 05's bench
+/// runs lab 04's pool): their solutions go in place as well.
+fn solution_copy(workbook: &Workbook, lab: &str) -> Result<(crate::shadow::Shadow, PathBuf)> {
+    let lab = workbook.select(&[lab.to_string()])?[0];
+    let cargo = crate::cargo::Cargo::for_workspace(&workbook.root)?;
+    let shadow = crate::shadow::Shadow::create(
+        workbook,
+        &cargo.target_dir,
+        &format!("figures-{}", lab.folder),
+    )?;
+    for lab in std::iter::once(lab).chain(labs_depended_on(workbook, lab)?) {
+        let sols = crate::variants::Solutions::load(workbook, lab)?;
+        shadow.put(lab, &sols.materialize(lab, &sols.solution())?)?;
+    }
+    Ok((shadow, cargo.target_dir))
+}
+
+/// The other labs whose packages `lab`'s manifest names as dependencies (of any kind).
+fn labs_depended_on<'w>(workbook: &'w Workbook, lab: &Lab) -> Result<Vec<&'w Lab>> {
+    let path = lab.dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let manifest: toml::Table =
+        toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))?;
+    let named = |table: &str| -> Vec<String> {
+        manifest
+            .get(table)
+            .and_then(|t| t.as_table())
+            .map(|t| t.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let names: Vec<String> = ["dependencies", "dev-dependencies", "build-dependencies"]
+        .iter()
+        .flat_map(|t| named(t))
+        .collect();
+    Ok(workbook
+        .labs
+        .iter()
+        .filter(|other| other.package != lab.package && names.contains(&other.package))
+        .collect())
 }
 
 /// Walks criterion's output folder for `new/benchmark.json` files written since `since`, and
@@ -686,6 +739,30 @@ mod tests {
             ))
             .is_err()
         );
+        // A command may run with a lab's solution in place; a bench table names its own lab.
+        assert!(
+            parse("[[figure]]\nfile = \"a.md\"\nsolution = \"05-rayon\"\ncommand = [\"true\"]")
+                .is_ok()
+        );
+        assert!(
+            parse(&format!(
+                "[[figure]]\nfile = \"a.md\"\nsolution = \"05-rayon\"\n{bench}rows = [[\"x\", \"g/f\"]]"
+            ))
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn the_labs_a_lab_depends_on_get_their_solutions_too() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let workbook = Workbook::open(root).expect("the workbook opens");
+        let rayon = workbook.select(&["05-rayon".to_string()]).expect("lab 05")[0];
+        let deps: Vec<&str> = labs_depended_on(&workbook, rayon)
+            .expect("lab 05's manifest reads")
+            .iter()
+            .map(|lab| lab.folder.as_str())
+            .collect();
+        assert_eq!(deps, ["04-pools"], "lab 05's bench runs lab 04's pool");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! jobs, and with `sum_of_squares` (built on your `sum_of_terms`, Exercise 5.1) inside each job.
 //!
 //! Run it in release mode (debug builds are many times slower):
-//! `cargo run --release -p lab-rayon --example cpu_table`.
+//! `cargo run --release -p lab-rayon --example cpu_table`. With `-- --markdown` it prints the
+//! table chapter 05 includes.
 
 use std::hint::black_box;
 use std::panic;
@@ -14,12 +15,12 @@ use lab_rayon::squares::{sum_of_squares, sum_of_squares_sequential};
 use rayon::prelude::*;
 
 const JOBS: [u64; 4] = [5_000_000; 4];
-const RUNS: usize = 5;
+const RUNS: usize = 20;
 
 /// One way of running the four jobs.
 type Way = fn() -> Vec<u128>;
 
-/// Runs `work` five times and keeps the fastest run, the one least disturbed by whatever else
+/// Runs `work` `RUNS` times and keeps the fastest run, the one least disturbed by whatever else
 /// the machine was doing.
 fn timed(work: impl Fn() -> Vec<u128>) -> (Duration, Vec<u128>) {
     let mut best = None;
@@ -63,15 +64,42 @@ fn yours_inside_each_job() -> Vec<u128> {
     JOBS.iter().map(|&n| sum_of_squares(black_box(n))).collect()
 }
 
+/// How one row is printed: plain text for a terminal, or a row of the Markdown table the book
+/// includes (`--markdown`).
+struct Printer {
+    markdown: bool,
+}
+
+impl Printer {
+    fn row(&self, name: &str, time: Duration, speedup: f64) {
+        if self.markdown {
+            println!("| {name} | {time:.1?} | {speedup:.2}× |");
+        } else {
+            println!("{name:<34} {time:>9.1?}  speedup {speedup:.2}");
+        }
+    }
+}
+
 fn main() {
+    let markdown = std::env::args().nth(1).as_deref() == Some("--markdown");
+    let out = Printer { markdown };
     let cores = thread::available_parallelism().map_or(1, |n| n.get());
-    println!(
-        "4 jobs of 5 000 000 squares each, {cores} core(s), rayon uses {} threads; each time is \
-         the fastest of {RUNS} runs",
-        rayon::current_num_threads()
-    );
+    let threads = rayon::current_num_threads();
+    if markdown {
+        println!(
+            "4 jobs of 5 000 000 squares each, {cores} cores, rayon's pool of {threads} threads; \
+             each time is the fastest of {RUNS} runs.\n"
+        );
+        println!("| how the four jobs run | time | speedup |");
+        println!("| --- | ---: | ---: |");
+    } else {
+        println!(
+            "4 jobs of 5 000 000 squares each, {cores} core(s), rayon uses {threads} threads; each \
+             time is the fastest of {RUNS} runs",
+        );
+    }
     let (baseline, expected) = timed(sequential);
-    println!("{:<34} {:>9.1?}  speedup 1.00", "sequential", baseline);
+    out.row("one after the other", baseline, 1.0);
     let rows: [(&str, Way); 2] = [
         ("one thread per job", thread_per_job),
         ("rayon over the jobs", rayon_over_jobs),
@@ -79,8 +107,7 @@ fn main() {
     for (name, work) in rows {
         let (time, results) = timed(work);
         assert_eq!(results, expected, "{name} computed different sums");
-        let speedup = baseline.as_secs_f64() / time.as_secs_f64();
-        println!("{name:<34} {time:>9.1?}  speedup {speedup:.2}");
+        out.row(name, time, baseline.as_secs_f64() / time.as_secs_f64());
     }
     // Exercise 5.1 may not be written yet: then `sum_of_squares` panics with its todo!().
     panic::set_hook(Box::new(|_| {}));
@@ -88,8 +115,7 @@ fn main() {
         Ok((time, results)) => {
             assert_eq!(results, expected, "sum_of_squares computed different sums");
             let speedup = baseline.as_secs_f64() / time.as_secs_f64();
-            let name = "your sum_of_squares, job by job";
-            println!("{name:<34} {time:>9.1?}  speedup {speedup:.2}");
+            out.row("your sum_of_squares, job by job", time, speedup);
         }
         Err(_) => println!("your sum_of_squares (Exercise 5.1) is not written yet"),
     }
