@@ -411,9 +411,27 @@ pub fn run_many(
         .collect()
 }
 
+/// How many times a correct version's test runs, out of `repeat`. A plain test's outcome
+/// depends on how the threads happen to be scheduled, so it runs every time. A loom model
+/// explores every schedule within its bounds, in the same order on every run: a second run
+/// confirms the model is deterministic, and more would only explore the same executions again.
+/// What can still differ from one machine to the next is its time, which
+/// [`LOOM_TIME_MARGIN`] covers.
+pub fn runs_of(mode: Mode, repeat: usize) -> usize {
+    match mode {
+        Mode::Plain => repeat.max(1),
+        Mode::Loom => repeat.clamp(1, 2),
+    }
+}
+
+/// A loom model of a correct version must finish within this share of its time limit on every
+/// run, so that a slower or busier machine (a grader's) cannot turn the pass into a timeout.
+pub const LOOM_TIME_MARGIN: f64 = 0.5;
+
 /// Proves that a correct version (the solution, an alternative) passes every test of `tests`
-/// on each of `repeat` runs. The note says how much was run; the failure names each test that
-/// failed, in which runs, and why.
+/// on each of its runs: `repeat` for a plain test, at most two for a loom model ([`runs_of`]),
+/// which must also finish within [`LOOM_TIME_MARGIN`] of its limit. The note says how much was
+/// run; the failure names each test that failed, in which runs, and why.
 pub fn passes_every_run(
     suite: &Suite,
     tests: &[GradedTest],
@@ -422,44 +440,66 @@ pub fn passes_every_run(
 ) -> Result<Result<String, String>> {
     let mut failures: BTreeMap<&TestName, Vec<(usize, Run)>> = BTreeMap::new();
     let mut slowest: Option<(Duration, &TestName)> = None;
+    let mut too_slow: Vec<String> = Vec::new();
+    let total_runs = repeat.max(1);
     // The first round alone, so that a broken version fails fast; then the repeats together.
-    for round in [0..1, 1..repeat.max(1)] {
-        let jobs: Vec<(&GradedTest, &[(&str, &str)])> = round
+    for round in [0..1, 1..total_runs] {
+        let jobs: Vec<(usize, &GradedTest)> = round
             .clone()
-            .flat_map(|_| tests.iter().map(|t| (t, &[][..])))
+            .flat_map(|n| {
+                tests
+                    .iter()
+                    .filter(move |t| n < runs_of(t.mode, repeat))
+                    .map(move |t| (n, t))
+            })
             .collect();
         if jobs.is_empty() {
             continue;
         }
-        let runs = run_many(suite, &jobs, slots)?;
-        for (k, ((test, _), run)) in jobs.iter().zip(runs).enumerate() {
+        let with_env: Vec<(&GradedTest, &[(&str, &str)])> =
+            jobs.iter().map(|(_, t)| (*t, &[][..])).collect();
+        let runs = run_many(suite, &with_env, slots)?;
+        for ((n, test), run) in jobs.iter().zip(runs) {
             if slowest.is_none_or(|(took, _)| run.elapsed > took) {
                 slowest = Some((run.elapsed, &test.test));
             }
+            if run.verdict.passed()
+                && test.mode == Mode::Loom
+                && run.elapsed.as_secs_f64() > LOOM_TIME_MARGIN * test.timeout.as_secs_f64()
+            {
+                too_slow.push(format!(
+                    "{}: the loom model passed in {:.1} s on run {}, more than {:.0} % of its {} s limit: a slower machine may time it out. Lower its bounds (preemptions, branches) or raise its limit in lab.toml's [timeouts]",
+                    test.test,
+                    run.elapsed.as_secs_f64(),
+                    n + 1,
+                    LOOM_TIME_MARGIN * 100.0,
+                    test.timeout.as_secs()
+                ));
+            }
             if !run.verdict.passed() {
-                failures
-                    .entry(&test.test)
-                    .or_default()
-                    .push((round.start + k / tests.len() + 1, run));
+                failures.entry(&test.test).or_default().push((n + 1, run));
             }
         }
         if !failures.is_empty() {
             break;
         }
     }
-    if failures.is_empty() {
+    if failures.is_empty() && too_slow.is_empty() {
         let loom = tests.iter().filter(|t| t.mode == Mode::Loom).count();
-        let mut note = format!("{} tests", tests.len());
+        let plain = tests.len() - loom;
+        let mut note = format!("{plain} tests × {total_runs} runs");
         if loom > 0 {
-            note.push_str(&format!(" ({loom} under loom)"));
+            note.push_str(&format!(
+                ", {loom} loom models × {} runs",
+                runs_of(Mode::Loom, repeat)
+            ));
         }
-        note.push_str(&format!(" × {} runs", repeat.max(1)));
         if let Some((took, test)) = slowest {
             note.push_str(&format!("; slowest {test} in {:.1} s", took.as_secs_f64()));
         }
         return Ok(Ok(note));
     }
-    let mut lines = Vec::new();
+    let mut lines = too_slow;
     for (test, runs) in failures {
         let which: Vec<String> = runs.iter().map(|(n, _)| n.to_string()).collect();
         let (_, first) = &runs[0];
@@ -650,6 +690,15 @@ pub fn indent(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_tests_run_every_time_and_loom_models_twice_at_most() {
+        assert_eq!(runs_of(Mode::Plain, 5), 5);
+        assert_eq!(runs_of(Mode::Loom, 5), 2);
+        assert_eq!(runs_of(Mode::Loom, 1), 1);
+        assert_eq!(runs_of(Mode::Plain, 0), 1);
+        assert_eq!(runs_of(Mode::Loom, 0), 1);
+    }
 
     #[test]
     fn base_slots_are_free_and_most_is_never_exceeded() {
