@@ -345,6 +345,11 @@ fn report(lab: &Lab, record: &Record, manifest: &crate::manifest::Manifest) -> u
     unjustified
 }
 
+/// Whether a recorded mutant came from cargo-mutants' generic operators (see [`generic`]).
+pub fn is_generic(operator: &str) -> bool {
+    operator.starts_with("cargo-mutants")
+}
+
 fn generator_name(generic: Option<&str>) -> String {
     match generic {
         Some(version) => format!(

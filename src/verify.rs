@@ -366,6 +366,32 @@ impl LabCheck<'_> {
                 path.display()
             ));
         }
+        // The operators of this build must make the mutants the record judged: a record made
+        // before an operator changed is stale for the labs whose mutants the change touches.
+        let now = crate::mutate::generate(workbook, self.ctx.cargo, self.lab, sols, false)
+            .map_err(err)?;
+        let made: std::collections::BTreeSet<&str> = now.iter().map(|m| m.name.as_str()).collect();
+        let recorded: std::collections::BTreeSet<&str> = record
+            .mutants
+            .iter()
+            .filter(|m| !crate::mutate::is_generic(&m.operator))
+            .map(|m| m.name.as_str())
+            .collect();
+        if made != recorded {
+            let list = |names: Vec<&&str>| {
+                names
+                    .iter()
+                    .map(|n| format!("\n  {n}"))
+                    .collect::<String>()
+            };
+            return Err(format!(
+                "{} is stale: it was made by {}, and the operators of this build make other mutants (new:{}\ngone:{}\n); {rerun}",
+                path.display(),
+                record.generator,
+                list(made.difference(&recorded).collect()),
+                list(recorded.difference(&made).collect()),
+            ));
+        }
         let mut problems = Vec::new();
         for m in &record.mutants {
             let justified = manifest.equivalents.iter().any(|e| e.mutant == m.name);

@@ -12,8 +12,11 @@ use syn::{Block, Expr, ExprCall, ExprMethodCall, ImplItemFn, Item, ItemFn, Stmt}
 
 use crate::fills::Source;
 
-/// Bump when an operator changes what it generates: records made by an older set go stale.
-pub const VERSION: u32 = 2;
+/// Bump when an operator changes what it generates; each record says which version made it.
+/// `cargo lab verify` makes the mutants again and finds a lab's record stale when their names
+/// differ from the recorded ones, so a change of what a mutant does also changes its name (the
+/// description after the function).
+pub const VERSION: u32 = 3;
 
 /// One place to mutate, and how.
 #[derive(Debug, Clone)]
@@ -337,17 +340,14 @@ impl Finder<'_> {
                     "rayon::join(a, b) → (a(), b())".into(),
                 );
             }
+            // The capacity is replaced, not the call: `unbounded()` would need an import the
+            // file may not have, and `bounded::<T>(n)` keeps its type argument.
             "bounded" if args.len() == 1 && !segments.iter().any(|s| s == "broadcast") => {
-                let func = self.text_of(path.span()).to_string();
-                let unbounded = func
-                    .strip_suffix("bounded")
-                    .map(|p| format!("{p}unbounded()"))
-                    .unwrap_or_default();
                 self.push(
                     "unbounded-channel",
-                    call.span(),
-                    unbounded,
-                    "bounded(n) → unbounded()".into(),
+                    args[0].span(),
+                    "1 << 20".into(),
+                    "bounded(n) → bounded(1 << 20)".into(),
                 );
             }
             "sync_channel" | "channel"
@@ -648,6 +648,20 @@ impl Lock {
             "{:?}",
             changes(text)
         );
+    }
+
+    #[test]
+    fn a_bounded_channel_loses_its_bound_whatever_the_call_looks_like() {
+        // The call keeps its path and type arguments (`unbounded()` may not be imported, and a
+        // turbofish has to stay where it is): only the capacity changes.
+        let text = "fn f() { let (a, b) = bounded(capacity); let (c, d) = crossbeam_channel::bounded::<u32>(4); }";
+        let sites = sites(text).expect("parses");
+        let replaced: Vec<(&str, &str)> = sites
+            .iter()
+            .filter(|s| s.operator == "unbounded-channel")
+            .map(|s| (&text[s.range.clone()], s.replacement.as_str()))
+            .collect();
+        assert_eq!(replaced, [("capacity", "1 << 20"), ("4", "1 << 20")]);
     }
 
     #[test]
