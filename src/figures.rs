@@ -74,6 +74,10 @@ struct BenchTable {
     /// After each time, how many times faster it is than this benchmark (its full id).
     #[serde(default)]
     speedup_over: Option<String>,
+    /// For an `.svg` figure: what the numbers in the rows' labels are (the x axis). The figure
+    /// is then a curve per column, median time against the row's number.
+    #[serde(default)]
+    x_label: Option<String>,
 }
 
 /// One benchmark's result: criterion's median time (ns) and the elements one iteration handles.
@@ -253,7 +257,12 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<()> {
                     ),
                     1,
                 );
-                (render_table(table, medians)?, made)
+                let body = if figure.file.extension().is_some_and(|e| e == "svg") {
+                    render_curves(table, medians)?
+                } else {
+                    render_table(table, medians)?
+                };
+                (body, made)
             }
             None => {
                 let (program, args) = figure
@@ -288,8 +297,7 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<()> {
             }
         };
         let text = if figure.file.extension().is_some_and(|e| e == "svg") {
-            let at = body.find("<svg").unwrap_or(0);
-            format!("{}<!-- {made} -->\n{}", &body[..at], &body[at..])
+            svg_with_description(&body, &made)?
         } else {
             format!("<!-- {MARK} -->\n{}\n\n*{made}*\n", body.trim_end())
         };
@@ -476,6 +484,151 @@ fn render_table(
         out.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
     Ok(out)
+}
+
+/// The SVG with `made` as its `<desc>`, the first thing inside the `<svg>` element. (Not an XML
+/// comment: the command's `--` may not appear in one, and a browser then shows no image.)
+fn svg_with_description(svg: &str, made: &str) -> Result<String> {
+    let open = svg
+        .find("<svg")
+        .context("the figure is not SVG: no <svg> element")?;
+    let inside = open
+        + svg[open..]
+            .find('>')
+            .context("the figure's <svg> element is not closed")?
+        + 1;
+    let escaped = made
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    Ok(format!(
+        "{}\n<desc>{escaped}</desc>{}",
+        &svg[..inside],
+        &svg[inside..]
+    ))
+}
+
+/// The bench table as curves in SVG: one per column, the median time against the number in
+/// each row's label (a logarithmic axis when the numbers span a factor of 16 or more).
+fn render_curves(
+    table: &BenchTable,
+    medians: &std::collections::BTreeMap<String, Measured>,
+) -> Result<String> {
+    use plotters::prelude::*;
+    let xs: Vec<f64> = table
+        .rows
+        .iter()
+        .map(|row| {
+            row[0]
+                .replace([' ', ','], "")
+                .parse::<f64>()
+                .with_context(|| {
+                    format!(
+                        "an SVG bench figure needs a number as each row's label, not {:?}",
+                        row[0]
+                    )
+                })
+        })
+        .collect::<Result<_>>()?;
+    let mut series: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
+    for (column, name) in table.header.iter().enumerate().skip(1) {
+        let mut points = Vec::new();
+        for (row, &x) in table.rows.iter().zip(&xs) {
+            let id = &row[column];
+            if id.is_empty() {
+                continue;
+            }
+            let Some(ns) = medians.get(id) else {
+                bail!(
+                    "the bench measured no `{id}` (it measured: {})",
+                    medians.keys().cloned().collect::<Vec<_>>().join(", ")
+                );
+            };
+            points.push((x, ns.median_ns));
+        }
+        series.push((name.replace('`', ""), points));
+    }
+    let top_ns = series
+        .iter()
+        .flat_map(|(_, points)| points.iter().map(|p| p.1))
+        .fold(0.0, f64::max);
+    let (scale, unit) = if top_ns >= 1e9 {
+        (1e9, "s")
+    } else if top_ns >= 1e6 {
+        (1e6, "ms")
+    } else if top_ns >= 1e3 {
+        (1e3, "µs")
+    } else {
+        (1.0, "ns")
+    };
+    let (low, high) = xs
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(l, h), &x| (l.min(x), h.max(x)));
+    if !(low > 0.0 && high > low) {
+        bail!("an SVG bench figure needs at least two rows with different, positive numbers");
+    }
+    let top = top_ns / scale * 1.1;
+    let caption = table.header[0].replace('`', "");
+    let x_label = table.x_label.clone().unwrap_or_default();
+    let y_label = format!("median time ({unit})");
+    let colors = [BLUE, RED, GREEN, MAGENTA, CYAN, BLACK];
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (720, 420)).into_drawing_area();
+        let fail = |e: &dyn std::fmt::Display| anyhow::anyhow!("cannot draw the figure: {e}");
+        root.fill(&WHITE).map_err(|e| fail(&e))?;
+        let mut builder = ChartBuilder::on(&root);
+        builder
+            .caption(&caption, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(60);
+        // One drawing routine for both kinds of x axis.
+        macro_rules! draw {
+            ($chart:expr) => {{
+                let mut chart = $chart.map_err(|e| fail(&e))?;
+                chart
+                    .configure_mesh()
+                    .x_desc(x_label.as_str())
+                    .y_desc(y_label.as_str())
+                    .x_label_formatter(&|x| format!("{x}"))
+                    .draw()
+                    .map_err(|e| fail(&e))?;
+                for (i, (name, points)) in series.iter().enumerate() {
+                    let color = colors[i % colors.len()];
+                    let points: Vec<(f64, f64)> =
+                        points.iter().map(|&(x, ns)| (x, ns / scale)).collect();
+                    chart
+                        .draw_series(LineSeries::new(
+                            points.iter().copied(),
+                            color.stroke_width(2),
+                        ))
+                        .map_err(|e| fail(&e))?
+                        .label(name.as_str())
+                        .legend(move |(x, y)| {
+                            PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                        });
+                    chart
+                        .draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled())))
+                        .map_err(|e| fail(&e))?;
+                }
+                chart
+                    .configure_series_labels()
+                    .background_style(WHITE.mix(0.8))
+                    .border_style(BLACK)
+                    .position(SeriesLabelPosition::UpperRight)
+                    .draw()
+                    .map_err(|e| fail(&e))?;
+            }};
+        }
+        if high / low >= 16.0 {
+            draw!(builder.build_cartesian_2d((low..high).log_scale(), 0.0..top));
+        } else {
+            draw!(builder.build_cartesian_2d(low..high, 0.0..top));
+        }
+        root.present().map_err(|e| fail(&e))?;
+    }
+    Ok(svg)
 }
 
 /// A time in nanoseconds with three significant digits and the unit that fits: `0.107 µs` is
@@ -671,6 +824,7 @@ mod tests {
             rates: false,
             each: false,
             speedup_over: None,
+            x_label: None,
         };
         let medians = [(
             "sum/one".to_string(),
@@ -715,6 +869,67 @@ mod tests {
         let empty = Default::default();
         let err = render_table(&table, &empty).unwrap_err().to_string();
         assert!(err.contains("no `sum/one`"), "{err}");
+    }
+
+    #[test]
+    fn an_svg_says_how_it_was_made_in_its_description() {
+        let svg = "<?xml version=\"1.0\"?>\n<svg width=\"1\">\n<rect/>\n</svg>\n";
+        let made =
+            "Measured with `cargo bench -- --warm-up-time 1` & more; made by `cargo lab figures`.";
+        let out = svg_with_description(svg, made).unwrap();
+        assert_eq!(
+            out,
+            "<?xml version=\"1.0\"?>\n<svg width=\"1\">\n<desc>Measured with `cargo bench -- --warm-up-time 1` &amp; more; made by `cargo lab figures`.</desc>\n<rect/>\n</svg>\n"
+        );
+        assert!(out.contains(MARK));
+        assert!(!out.contains("<!--"), "no comment, where -- is not allowed");
+        assert!(svg_with_description("<p>", made).is_err());
+    }
+
+    #[test]
+    fn draws_a_curve_per_column_against_the_numbers_of_the_rows() {
+        let measured = |ns| Measured {
+            median_ns: ns,
+            elements: None,
+        };
+        let medians = [
+            ("w/1".to_string(), measured(4e6)),
+            ("w/64".to_string(), measured(1e6)),
+            ("c/1".to_string(), measured(2e6)),
+        ]
+        .into_iter()
+        .collect();
+        let table = BenchTable {
+            lab: "04-pools".into(),
+            bench: "pools".into(),
+            args: vec![],
+            header: vec!["jobs".into(), "`waits`".into(), "computations".into()],
+            rows: vec![
+                vec!["1".into(), "w/1".into(), "c/1".into()],
+                vec!["64".into(), "w/64".into(), "".into()],
+            ],
+            rates: false,
+            each: false,
+            speedup_over: None,
+            x_label: Some("workers".into()),
+        };
+        let svg = render_curves(&table, &medians).unwrap();
+        assert!(svg.contains("<svg"), "{svg}");
+        for text in [
+            "jobs",
+            "waits",
+            "computations",
+            "workers",
+            "median time (ms)",
+        ] {
+            assert!(svg.contains(text), "the figure shows {text:?}: {svg}");
+        }
+        let words = BenchTable {
+            rows: vec![vec!["one".into(), "w/1".into(), "c/1".into()]],
+            ..table
+        };
+        let error = render_curves(&words, &medians).unwrap_err().to_string();
+        assert!(error.contains("a number as each row's label"), "{error}");
     }
 
     #[test]

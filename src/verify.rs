@@ -378,12 +378,8 @@ impl LabCheck<'_> {
             .map(|m| m.name.as_str())
             .collect();
         if made != recorded {
-            let list = |names: Vec<&&str>| {
-                names
-                    .iter()
-                    .map(|n| format!("\n  {n}"))
-                    .collect::<String>()
-            };
+            let list =
+                |names: Vec<&&str>| names.iter().map(|n| format!("\n  {n}")).collect::<String>();
             return Err(format!(
                 "{} is stale: it was made by {}, and the operators of this build make other mutants (new:{}\ngone:{}\n); {rerun}",
                 path.display(),

@@ -42,6 +42,13 @@ struct Page {
     leftovers: Vec<String>,
     details: Vec<Hint>,
     code: Vec<Code>,
+    images: Vec<Image>,
+}
+
+#[derive(Deserialize)]
+struct Image {
+    src: String,
+    shown: bool,
 }
 
 #[derive(Deserialize)]
@@ -118,6 +125,9 @@ fn a_broken_book_fails_each_check() {
         "broken.html: uncaught exception: Error: thrown by the page",
         "broken.html: console.error: logged by the page",
         "the browser asked for /no-such-image.png, which the book does not have",
+        "broken.html: image `no-such-image.png` does not display",
+        // An SVG whose comment holds `--` is not XML: a browser shows nothing.
+        "broken.html: image `not-xml.svg` does not display",
     ];
     let missed: Vec<&str> = expected
         .iter()
@@ -278,6 +288,14 @@ fn check_page(path: &str, page: &Page, problems: &mut Vec<String>) {
                 problems.push(format!("{path}: its first heading (<{}>) is empty", h.tag))
             }
             Some(_) => {}
+        }
+    }
+    for image in &page.images {
+        if !image.shown {
+            problems.push(format!(
+                "{path}: image `{}` does not display (missing, or not an image the browser can read)",
+                image.src
+            ));
         }
     }
     for leftover in &page.leftovers {

@@ -358,6 +358,31 @@ fn a_stale_record_of_generated_mutants_is_reported() {
 }
 
 #[test]
+fn a_record_of_mutants_the_operators_no_longer_make_is_stale() {
+    // The record's key still matches (nothing it hashes changed), but it judged a mutant that the
+    // operators of this build do not make: an operator changed since, and the record must be
+    // made again.
+    let fx = Fixture::new("operators-changed");
+    fx.edit(
+        "solutions/01-adder/generated.toml",
+        "mutant = []",
+        "[[mutant]]\nname = \"src/lib.rs: add: bounded(n) → unbounded()\"\noperator = \"unbounded-channel\"\nverdict = \"unviable\"\n",
+    );
+    let out = fx.lab(&["verify", "01-adder", "--repeat", "2"]);
+    assert!(!out.success);
+    out.assert_check(
+        "01-adder: generated mutants: the record is current and every one is killed or justified",
+        "FAILED",
+        "the operators of this build make other mutants",
+    );
+    out.assert_check(
+        "01-adder: generated mutants: the record is current and every one is killed or justified",
+        "FAILED",
+        "src/lib.rs: add: bounded(n) → unbounded()",
+    );
+}
+
+#[test]
 fn a_mutants_recorded_killer_is_tried_first_and_never_lets_it_off() {
     let fx = Fixture::new("killers");
     let record = fx.root.join("solutions/01-adder/killers.toml");

@@ -88,6 +88,13 @@
           text: c.textContent,
         }));
 
+    // Every image, and whether the browser could show it (the page has finished loading, so a
+    // broken one has given up by now).
+    const images = [...document.querySelectorAll("main img")].map((i) => ({
+      src: i.getAttribute("src") || "",
+      shown: i.complete && i.naturalWidth > 0,
+    }));
+
     return JSON.stringify({
       path: decodeURIComponent(location.pathname),
       fragment: decodeURIComponent(location.hash.slice(1)),
@@ -99,6 +106,7 @@
       leftovers,
       details,
       code,
+      images,
     });
   } catch (e) {
     return JSON.stringify({ error: String(e && e.stack ? e.stack : e) });
