@@ -3,7 +3,11 @@
 //! ```console
 //! $ cargo run --release -p lab-async --example waits_memory -- threads 10000
 //! $ cargo run --release -p lab-async --example waits_memory -- tasks 10000
+//! $ cargo run --release -p lab-async --example waits_memory -- table 10000
 //! ```
+//!
+//! `table` runs the other two, each in a process of its own, and prints the Markdown table
+//! chapter 07 includes.
 //!
 //! Starts N waiters, waits until every one of them is running and parked, reads the process's
 //! memory from `/proc/self/status` (Linux only), then lets them all finish. `VmRSS` is the memory
@@ -30,9 +34,37 @@ fn memory_kib() -> (u64, u64) {
     (field("VmRSS:"), field("VmSize:"))
 }
 
+/// Sizes in KiB as the table shows them: MiB or GiB, and KiB or MiB per waiter.
+fn size(kib: u64, count: usize) -> String {
+    let total = if kib >= 1 << 20 {
+        format!("+{:.1} GiB", kib as f64 / f64::from(1 << 20))
+    } else {
+        format!("+{:.1} MiB", kib as f64 / 1024.0)
+    };
+    let each = kib as f64 / count as f64;
+    if each >= 1024.0 {
+        format!("{total} ({:.1} MiB each)", each / 1024.0)
+    } else {
+        format!("{total} ({each:.1} KiB each)")
+    }
+}
+
 fn report(what: &str, count: usize, before: (u64, u64), during: (u64, u64), started: Duration) {
     let rss = during.0.saturating_sub(before.0);
-    let size = during.1.saturating_sub(before.1);
+    let size_kib = during.1.saturating_sub(before.1);
+    if env::var_os(ROW).is_some() {
+        let label = if what == "threads" {
+            "OS threads"
+        } else {
+            "Tokio tasks"
+        };
+        println!(
+            "| {label} | {started:.1?} | {} | {} |",
+            size(rss, count),
+            size(size_kib, count)
+        );
+        return;
+    }
     println!("{count} {what} started and waiting after {started:?}");
     println!(
         "  VmRSS  +{:>8} KiB  ({:.1} KiB per waiter)",
@@ -41,8 +73,8 @@ fn report(what: &str, count: usize, before: (u64, u64), during: (u64, u64), star
     );
     println!(
         "  VmSize +{:>8} KiB  ({:.1} KiB per waiter)",
-        size,
-        size as f64 / count as f64
+        size_kib,
+        size_kib as f64 / count as f64
     );
 }
 
@@ -113,6 +145,36 @@ fn with_tasks(count: usize) {
     });
 }
 
+/// Set (by `table`) in the environment of a run that prints its result as one table row.
+const ROW: &str = "WAITS_MEMORY_ROW";
+
+/// The Markdown table chapter 07 includes: each kind measured in a process of its own (the
+/// memory of one process must not include the other's), started from this program.
+fn table(count: usize) {
+    println!(
+        "| {count} waiters, all started and parked | time to start | resident memory (`VmRSS`) | address space (`VmSize`) |"
+    );
+    println!("| --- | ---: | ---: | ---: |");
+    let me = env::current_exe().unwrap_or_else(|e| {
+        eprintln!("waits_memory: cannot find this program to run it again: {e}");
+        process::exit(1)
+    });
+    for kind in ["threads", "tasks"] {
+        let status = process::Command::new(&me)
+            .args([kind, &count.to_string()])
+            .env(ROW, "1")
+            .status()
+            .unwrap_or_else(|e| {
+                eprintln!("waits_memory: cannot run {}: {e}", me.display());
+                process::exit(1)
+            });
+        if !status.success() {
+            eprintln!("waits_memory: the {kind} run failed: {status}");
+            process::exit(1);
+        }
+    }
+}
+
 fn main() {
     let mut args = env::args().skip(1);
     let kind = args.next().unwrap_or_default();
@@ -120,8 +182,9 @@ fn main() {
     match kind.as_str() {
         "threads" => with_threads(count),
         "tasks" => with_tasks(count),
+        "table" => table(count),
         _ => {
-            eprintln!("usage: waits_memory threads|tasks [COUNT]");
+            eprintln!("usage: waits_memory threads|tasks|table [COUNT]");
             process::exit(2);
         }
     }

@@ -5,6 +5,8 @@
 //! $ cargo run --release -p lab-primitives --example store_buffering
 //! ```
 //!
+//! With `-- --markdown` it prints the table chapter 08 includes.
+//!
 //! This program does not use your code: it shows what the hardware does with each choice of
 //! ordering. With `Release` stores and `Acquire` loads, x86 and ARM processors both let a store
 //! wait in the core's store buffer while the next load goes ahead, and both threads read 0 now and
@@ -118,10 +120,16 @@ fn both_missed(variant: Variant) -> usize {
 }
 
 fn main() {
-    println!(
-        "store buffering, {TRIALS} trials each, on {} hardware threads:",
-        thread::available_parallelism().map_or(1, |n| n.get())
-    );
+    // `--markdown` prints the table chapter 08 includes.
+    let markdown = std::env::args().nth(1).as_deref() == Some("--markdown");
+    let threads = thread::available_parallelism().map_or(1, |n| n.get());
+    if markdown {
+        println!("Store buffering, {TRIALS} trials each, on {threads} hardware threads.\n");
+        println!("| store, then load | trials where both read false | time |");
+        println!("| --- | ---: | ---: |");
+    } else {
+        println!("store buffering, {TRIALS} trials each, on {threads} hardware threads:");
+    }
     for variant in [
         Variant::ReleaseAcquire,
         Variant::SeqCstAccesses,
@@ -129,10 +137,14 @@ fn main() {
     ] {
         let start = Instant::now();
         let both = both_missed(variant);
-        println!(
-            "  {:<46} both read false in {both:>6} trials ({:.1?})",
-            variant.name(),
-            start.elapsed()
-        );
+        let took = start.elapsed();
+        if markdown {
+            println!("| `{}` | {both} | {took:.1?} |", variant.name());
+        } else {
+            println!(
+                "  {:<46} both read false in {both:>6} trials ({took:.1?})",
+                variant.name()
+            );
+        }
     }
 }
