@@ -19,6 +19,12 @@ pub const LOOM_FEATURE: &str = "loom";
 pub struct Cargo {
     program: OsString,
     pub target_dir: PathBuf,
+    /// Where the workspace's intermediate artifacts go (Cargo's `build.build-dir`, which is the
+    /// target directory unless configured); `None`: a cargo too old to tell (before 1.91).
+    build_dir: Option<PathBuf>,
+    /// Where this cargo puts final artifacts instead of the target directory (see
+    /// [`Cargo::with_artifact_dir`]).
+    artifact_dir: Option<PathBuf>,
     /// The whole environment cargo runs with; `None`: this process's own.
     env: Option<Vec<(OsString, OsString)>>,
 }
@@ -68,6 +74,8 @@ impl Cargo {
         let mut probe = Cargo {
             program,
             target_dir: PathBuf::new(),
+            build_dir: None,
+            artifact_dir: None,
             env: None,
         };
         let meta = probe.metadata(workspace)?;
@@ -75,7 +83,22 @@ impl Cargo {
             .as_str()
             .ok_or_else(|| anyhow!("cargo metadata gave no target_directory"))?;
         probe.target_dir = PathBuf::from(dir);
+        probe.build_dir = meta["build_directory"].as_str().map(PathBuf::from);
         Ok(probe)
+    }
+
+    /// This cargo for a shadow copy of the workspace: intermediate artifacts still go to the
+    /// workspace's build directory, so every dependency compiled once serves every copy, but
+    /// final ones go to `artifact_dir`. Those include the binaries an integration test runs
+    /// through `CARGO_BIN_EXE_<name>`, so copies that build the same lab side by side never run
+    /// each other's binaries. `None` when cargo cannot keep the two apart (`build.build-dir`
+    /// came with Cargo 1.91).
+    pub fn with_artifact_dir(&self, artifact_dir: &Path) -> Option<Cargo> {
+        self.build_dir.as_ref()?;
+        Some(Cargo {
+            artifact_dir: Some(artifact_dir.to_path_buf()),
+            ..self.clone()
+        })
     }
 
     /// Cargo for grading: it builds into `target_dir` with only the environment `env` (see
@@ -86,6 +109,8 @@ impl Cargo {
         Cargo {
             program,
             target_dir,
+            build_dir: None,
+            artifact_dir: None,
             env: Some(env),
         }
     }
@@ -95,8 +120,13 @@ impl Cargo {
         if let Some(env) = &self.env {
             cmd.env_clear().envs(env.iter().map(|(k, v)| (k, v)));
         }
+        match (&self.artifact_dir, &self.build_dir) {
+            (Some(artifacts), Some(build)) => cmd
+                .env("CARGO_TARGET_DIR", artifacts)
+                .env("CARGO_BUILD_BUILD_DIR", build),
+            _ => cmd.env("CARGO_TARGET_DIR", &self.target_dir),
+        };
         cmd.current_dir(workspace)
-            .env("CARGO_TARGET_DIR", &self.target_dir)
             .env("CARGO_TERM_COLOR", "never")
             .stdin(Stdio::null());
         cmd
@@ -127,6 +157,30 @@ impl Cargo {
         let out = self
             .command(workspace)
             .args(args)
+            .output()
+            .with_context(|| format!("cannot run cargo {}", args.join(" ")))?;
+        Ok(Outcome {
+            success: out.status.success(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        })
+    }
+
+    /// [`Cargo::run`] at a lower CPU priority: `nice` is added to this process's niceness, and
+    /// every process cargo starts (rustc, the tests) inherits it.
+    pub fn run_niced(&self, workspace: &Path, args: &[&str], nice: i32) -> Result<Outcome> {
+        use std::os::unix::process::CommandExt;
+        let mut cmd = self.command(workspace);
+        cmd.args(args);
+        // SAFETY: between fork and exec the child only makes the nice(2) system call, which is
+        // async-signal-safe; a failure leaves the priority as it was, which is harmless.
+        unsafe {
+            cmd.pre_exec(move || {
+                libc::nice(nice);
+                Ok(())
+            });
+        }
+        let out = cmd
             .output()
             .with_context(|| format!("cannot run cargo {}", args.join(" ")))?;
         Ok(Outcome {
@@ -276,4 +330,83 @@ pub fn mode_args(mode: Mode) -> &'static [&'static str] {
 pub fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.trim_end().lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-package workspace at `root`: a binary that prints `says`, and a test that runs it
+    /// through `CARGO_BIN_EXE_speak` and prints what it said. Its version is its own, as a
+    /// shadow copy's is: cargo hashes a workspace member's path relative to the workspace, so
+    /// two copies of one version would build into the very same files.
+    fn workspace(root: &Path, says: &str, version: &str) {
+        let _ = std::fs::remove_dir_all(root);
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::create_dir_all(root.join("tests")).unwrap();
+        std::fs::write(
+            root.join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"speak\"\nversion = \"{version}\"\nedition = \"2021\"\n\n[workspace]\n"
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("src/main.rs"),
+            format!("fn main() {{\n    println!(\"{says}\");\n}}\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("tests/speaks.rs"),
+            "#[test]\nfn speaks() {\n    let out = std::process::Command::new(env!(\"CARGO_BIN_EXE_speak\")).output().unwrap();\n    print!(\"SAID {}\", String::from_utf8_lossy(&out.stdout));\n}\n",
+        )
+        .unwrap();
+    }
+
+    /// What the test built by `cargo` in `root` heard the binary say.
+    fn heard(cargo: &Cargo, root: &Path) -> String {
+        let exes = cargo
+            .build_tests(root, "speak", Mode::Plain, &["speaks"])
+            .unwrap()
+            .unwrap_or_else(|log| panic!("the test does not build:\n{log}"));
+        let out = Command::new(&exes["speaks"])
+            .args(["--nocapture", "--exact", "speaks"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        text.lines()
+            .find_map(|l| l.strip_prefix("SAID "))
+            .unwrap_or_else(|| panic!("the test printed no SAID line:\n{text}"))
+            .to_string()
+    }
+
+    #[test]
+    fn copies_with_their_own_artifact_dirs_run_their_own_binaries() {
+        let base = std::env::temp_dir().join(format!("lab-artifact-dirs-{}", std::process::id()));
+        let (real, copy) = (base.join("real"), base.join("copy"));
+        workspace(&real, "real", "0.1.0");
+        workspace(&copy, "copy", "0.1.0-copy");
+        let cargo = Cargo::for_workspace(&real).unwrap();
+        if cargo.build_dir.is_none() {
+            eprintln!("this cargo predates build.build-dir: copies share their artifacts");
+            return;
+        }
+        let own = cargo
+            .with_artifact_dir(&base.join("copy-artifacts"))
+            .expect("a cargo that reports its build directory can separate artifacts");
+        // Built in the same build directory, one after the other: each test runs its own
+        // copy's binary, never the one the other build put in place last.
+        assert_eq!(heard(&cargo, &real), "real");
+        assert_eq!(heard(&own, &copy), "copy");
+        assert_eq!(heard(&cargo, &real), "real");
+        assert!(
+            base.join("copy-artifacts/debug/speak").is_file(),
+            "the copy's binary is in its own artifact directory"
+        );
+        assert!(
+            !copy.join("target").exists(),
+            "the copy's intermediate artifacts go to the shared build directory"
+        );
+        let _ = std::fs::remove_dir_all(&base);
+    }
 }

@@ -1,10 +1,12 @@
 //! The machine's CPU time counters (Linux: `/proc/stat`), to tell how busy its cores are.
 
-/// Aggregate CPU time counters (clock ticks) since boot: all of it, and the idle part.
+/// Aggregate CPU time counters (clock ticks) since boot: all of it, the idle part, and the part
+/// spent running niced (lower-priority) processes.
 #[derive(Debug, Clone, Copy)]
 pub struct CpuTimes {
     pub total: u64,
     pub idle: u64,
+    pub nice: u64,
 }
 
 impl CpuTimes {
@@ -16,6 +18,18 @@ impl CpuTimes {
             0.0
         } else {
             idle as f64 / total as f64
+        }
+    }
+
+    /// The share of the time between `self` and a later reading that a normal-priority process
+    /// could have had: idle, or spent on niced processes, which yield to it.
+    pub fn spare_share_until(&self, later: &CpuTimes) -> f64 {
+        let total = later.total.saturating_sub(self.total);
+        let spare = (later.idle + later.nice).saturating_sub(self.idle + self.nice);
+        if total == 0 {
+            0.0
+        } else {
+            spare as f64 / total as f64
         }
     }
 }
@@ -39,7 +53,11 @@ fn parse(line: &str) -> Option<CpuTimes> {
     // user nice system idle iowait irq softirq steal [guest guest_nice: already in user, nice]
     let total = values.iter().take(8).sum();
     let idle = values[3] + values.get(4).copied().unwrap_or(0);
-    Some(CpuTimes { total, idle })
+    Some(CpuTimes {
+        total,
+        idle,
+        nice: values[1],
+    })
 }
 
 #[cfg(test)]
@@ -53,10 +71,13 @@ mod tests {
         assert_eq!(times.idle, 1000 + 20);
         assert!(parse("cpu0 1 2 3 4").is_none(), "only the machine's line");
         assert!(parse("intr 1 2 3 4").is_none());
+        assert_eq!(times.nice, 5);
         let later = CpuTimes {
             total: times.total + 100,
             idle: times.idle + 25,
+            nice: times.nice + 50,
         };
         assert_eq!(times.idle_share_until(&later), 0.25);
+        assert_eq!(times.spare_share_until(&later), 0.75);
     }
 }

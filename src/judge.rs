@@ -249,13 +249,13 @@ fn mutant_in_full(
     ))
 }
 
-/// How many copies of the workspace judge variants side by side: twice the cores (at least 2, at
-/// most 8). Most of a variant's time is its tests sitting out a wait, and the copies share one
-/// target directory, so a copy costs only its own build of the lab; cargo's lock takes the
-/// builds one at a time, and [`Slots`] keeps the tests from crowding the CPU.
+/// How many copies of the workspace judge variants side by side: four per core (at least 2, at
+/// most 8). Most of a wrong version's time is its tests sitting out a bounded wait, and the
+/// copies share one build directory, so a copy costs only its own build of the lab; cargo's
+/// lock takes the builds one at a time, and [`Slots`] keeps the tests from crowding the CPU.
 pub fn judges() -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    (2 * cores).clamp(2, 8)
+    (4 * cores).clamp(2, 8)
 }
 
 /// The environment variable `lab_support::loom` reads to lower every model's preemption bound.
@@ -264,7 +264,8 @@ pub const LOOM_BOUND_DELTA: &str = "LAB_LOOM_BOUND_DELTA";
 /// Caps how many test processes run at once, across every thread that judges.
 ///
 /// `base` may always run. Most of a wrong version's tests sit out a bounded wait without using
-/// the CPU, so while the machine has a core to spare (Linux: `/proc/stat`), more are let in, up
+/// the CPU, so while the machine has a core to spare (Linux: `/proc/stat`; a core running only
+/// niced work, such as the workbook's own tests under `verify`, is spare), more are let in, up
 /// to `most`; one at a time, each only once the last one's load can have shown. A test that
 /// works hard therefore never shares the CPU with more than `base` others by our doing, and one
 /// that waits does not hold up the rest.
@@ -346,7 +347,7 @@ impl Slots {
                 return false;
             }
             Some((at, before)) if now - at >= SETTLE => {
-                state.idle_share = before.idle_share_until(&times);
+                state.idle_share = before.spare_share_until(&times);
                 state.cpu = Some((now, times));
             }
             Some(_) => {}

@@ -94,14 +94,20 @@ pub fn run(workbook: &Workbook, names: &[String], options: &Options) -> Result<b
             mutants.len()
         );
         let graded = manifest.graded_tests();
-        let shadows: Vec<Shadow> = (1..=judge::judges())
-            .map(|n| Shadow::create(workbook, &cargo.target_dir, &format!("mutate-{n}")))
+        // Each copy with the cargo that builds in it: its own final artifacts when cargo can
+        // keep them apart; otherwise a lab's binaries are shared, and one copy judges alone.
+        let shadows: Vec<(Shadow, Option<Cargo>)> = (1..=judge::judges())
+            .map(|n| {
+                let shadow = Shadow::create(workbook, &cargo.target_dir, &format!("mutate-{n}"))?;
+                let own = cargo.with_artifact_dir(&shadow.artifact_dir());
+                Ok((shadow, own))
+            })
             .collect::<Result<_>>()?;
-        let bins = cargo.bin_targets(&workbook.root, &lab.package)?;
-        let shadows = if bins.is_empty() {
-            &shadows[..]
-        } else {
+        let shared = shadows.iter().any(|(_, own)| own.is_none());
+        let shadows = if shared && !cargo.bin_targets(&workbook.root, &lab.package)?.is_empty() {
             &shadows[..1]
+        } else {
+            &shadows[..]
         };
         let lab_key = environment
             .clone()
@@ -114,10 +120,11 @@ pub fn run(workbook: &Workbook, names: &[String], options: &Options) -> Result<b
         let (tx, rx) = mpsc::channel();
         let mut verdicts: BTreeMap<usize, (String, String)> = BTreeMap::new();
         thread::scope(|scope| -> Result<()> {
-            for shadow in shadows {
+            for (shadow, own) in shadows {
                 let (tx, next, mutants) = (tx.clone(), &next, &mutants);
-                let (cargo, cache, slots, graded, sols, lab_key) =
-                    (&cargo, &cache, &slots, &graded, &sols, &lab_key);
+                let (cache, slots, graded, sols, lab_key) =
+                    (&cache, &slots, &graded, &sols, &lab_key);
+                let cargo = own.as_ref().unwrap_or(&cargo);
                 scope.spawn(move || {
                     loop {
                         let index = next.fetch_add(1, Ordering::Relaxed);

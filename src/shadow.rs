@@ -72,6 +72,14 @@ impl Shadow {
         })
     }
 
+    /// Where a cargo building in this copy may put its final artifacts, apart from every other
+    /// copy's (see [`crate::cargo::Cargo::with_artifact_dir`]).
+    pub fn artifact_dir(&self) -> PathBuf {
+        let mut name = self.root.file_name().unwrap_or_default().to_os_string();
+        name.push("-artifacts");
+        self.root.with_file_name(name)
+    }
+
     pub fn lab_dir(&self, lab: &Lab) -> PathBuf {
         self.root.join("labs").join(&lab.folder)
     }

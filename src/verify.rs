@@ -99,52 +99,119 @@ pub fn run(workbook: &Workbook, names: &[String], options: &Options) -> Result<C
 
     // Several shadows, so that mutants can be judged side by side: most of a mutant's time is a
     // test sitting out its bounded wait, not CPU. The first also checks the solutions.
-    let shadows: Vec<Shadow> = (1..=judge::judges())
-        .map(|n| Shadow::create(workbook, &cargo.target_dir, &format!("workspace-{n}")))
+    let shadows: Vec<ShadowCopy> = (1..=judge::judges())
+        .map(|n| ShadowCopy::create(workbook, &cargo, &format!("workspace-{n}")))
         .collect::<Result<_>>()?;
-    for lab in labs {
-        let start = Instant::now();
-        LabCheck {
-            ctx: &ctx,
-            shadows: &shadows,
-            lab,
+    // The workbook's own tests run alongside the labs, at a lower priority: they soak up the
+    // CPU that judging leaves idle while mutants' tests sit out their bounded waits, and yield
+    // it whenever a lab needs it.
+    let own = if names.is_empty() {
+        own_tests(&ctx)?
+    } else {
+        None
+    };
+    thread::scope(|scope| {
+        let background = own
+            .as_ref()
+            .filter(|own| ctx.cache.get(&own.key).is_none())
+            .map(|own| {
+                // Built first, at full priority: the build holds the build directory's lock,
+                // which the labs' builds wait for. A build that fails is reported by the run.
+                let mut build = vec!["test", "--no-run"];
+                build.extend(own.packages.iter().map(String::as_str));
+                let _ = cargo.run(&workbook.root, &build);
+                scope.spawn(|| {
+                    let start = Instant::now();
+                    (
+                        run_own_tests(&cargo, workbook, &own.packages),
+                        start.elapsed(),
+                    )
+                })
+            });
+        for lab in labs {
+            let start = Instant::now();
+            LabCheck {
+                ctx: &ctx,
+                shadows: &shadows,
+                lab,
+            }
+            .run(&mut list);
+            times.push((lab.folder.clone(), start.elapsed()));
         }
-        .run(&mut list);
-        times.push((lab.folder.clone(), start.elapsed()));
-    }
-
-    if names.is_empty() && workbook.tool_package.is_some() {
-        let start = Instant::now();
-        let key = ctx
-            .environment
-            .clone()
-            .text("check", "workbook tests")
-            .tree("src", &workbook.root.join("src"))?
-            .tree("tests", &workbook.root.join("tests"))?
-            .tree("book", &workbook.book_dir())?
-            .file("book.toml", &workbook.root.join("book.toml"));
-        let packages = own_packages(workbook);
+        let Some(own) = &own else { return };
         let name = format!(
             "workbook: its own tests pass (cargo test {})",
-            packages.join(" ")
+            own.packages.join(" ")
         );
-        ctx.check(&mut list, &name, &key, || {
-            let mut args = vec!["test"];
-            args.extend(packages.iter().map(String::as_str));
-            let out = cargo.run(&workbook.root, &args)?;
-            Ok(if out.success {
-                Ok(test_summary(&out.stdout))
-            } else {
-                Err(format!("{}\n{}", tail(&out.stdout, 40), out.log_tail(10)))
-            })
-        });
-        times.push(("the workbook's own tests".into(), start.elapsed()));
-    }
+        match background {
+            None => {
+                ctx.check(&mut list, &name, &own.key, || {
+                    run_own_tests(&cargo, workbook, &own.packages)
+                });
+            }
+            Some(handle) => {
+                let (outcome, took) = handle.join().unwrap_or_else(|_| {
+                    (
+                        Err(anyhow::anyhow!("the tests' thread panicked")),
+                        Default::default(),
+                    )
+                });
+                match outcome {
+                    Ok(finding) => {
+                        ctx.cache.put(&own.key, &finding, took.as_secs_f64());
+                        list.record(&name, finding, took);
+                    }
+                    Err(e) => {
+                        list.record(&name, Err(format!("{e:#}")), took);
+                    }
+                }
+                times.push(("the workbook's own tests".into(), took));
+            }
+        }
+    });
     println!("wall time:");
     for (what, took) in &times {
         println!("  {what:<28} {:>7.1} s", took.as_secs_f64());
     }
     Ok(list)
+}
+
+/// What `verify` needs to run the workbook's own tests: the key of their finding and the
+/// packages. `None` when only some labs are checked, or the workspace has no tool package.
+struct OwnTests {
+    key: Key,
+    packages: Vec<String>,
+}
+
+fn own_tests(ctx: &Context) -> Result<Option<OwnTests>> {
+    let workbook = ctx.workbook;
+    if workbook.tool_package.is_none() {
+        return Ok(None);
+    }
+    let key = ctx
+        .environment
+        .clone()
+        .text("check", "workbook tests")
+        .tree("src", &workbook.root.join("src"))?
+        .tree("tests", &workbook.root.join("tests"))?
+        .tree("book", &workbook.book_dir())?
+        .file("book.toml", &workbook.root.join("book.toml"));
+    Ok(Some(OwnTests {
+        key,
+        packages: own_packages(workbook),
+    }))
+}
+
+/// `cargo test` of the workbook's own packages, at a lower CPU priority than the labs' checks.
+fn run_own_tests(cargo: &Cargo, workbook: &Workbook, packages: &[String]) -> Result<Finding> {
+    let mut args = vec!["test"];
+    args.extend(packages.iter().map(String::as_str));
+    let out = cargo.run_niced(&workbook.root, &args, 10)?;
+    Ok(if out.success {
+        Ok(test_summary(&out.stdout))
+    } else {
+        Err(format!("{}\n{}", tail(&out.stdout, 40), out.log_tail(10)))
+    })
 }
 
 /// `-p workbook -p lab-support`: the packages whose own tests `verify` runs.
@@ -196,9 +263,30 @@ impl Context<'_> {
     }
 }
 
+/// A shadow copy of the workspace, and the cargo that builds in it.
+struct ShadowCopy {
+    shadow: Shadow,
+    cargo: Cargo,
+    /// Whether its final artifacts (the binaries tests run) are its own, not shared with the
+    /// other copies (see [`Cargo::with_artifact_dir`]).
+    own_artifacts: bool,
+}
+
+impl ShadowCopy {
+    fn create(workbook: &Workbook, cargo: &Cargo, name: &str) -> Result<ShadowCopy> {
+        let shadow = Shadow::create(workbook, &cargo.target_dir, name)?;
+        let own = cargo.with_artifact_dir(&shadow.artifact_dir());
+        Ok(ShadowCopy {
+            own_artifacts: own.is_some(),
+            cargo: own.unwrap_or_else(|| cargo.clone()),
+            shadow,
+        })
+    }
+}
+
 struct LabCheck<'a> {
     ctx: &'a Context<'a>,
-    shadows: &'a [Shadow],
+    shadows: &'a [ShadowCopy],
     lab: &'a Lab,
 }
 
@@ -247,7 +335,7 @@ impl LabCheck<'_> {
             list,
             "starter is formatted and warning-free (rustfmt, clippy -D warnings)",
             key("starter lint"),
-            || Ok(self.lint(real_root)),
+            || Ok(self.lint(ctx.cargo, real_root)),
         );
         self.keyed(
             list,
@@ -268,7 +356,7 @@ impl LabCheck<'_> {
         // The starter's suite is built only when a check below is not cached.
         let starter: std::cell::OnceCell<Result<Suite, String>> = std::cell::OnceCell::new();
         let starter_suite =
-            || starter.get_or_init(|| self.build(real_root, real_lab, &self.modes()));
+            || starter.get_or_init(|| self.build(ctx.cargo, real_root, real_lab, &self.modes()));
         self.keyed(
             list,
             "starter's tests build and are exactly the graded tests",
@@ -331,8 +419,7 @@ impl LabCheck<'_> {
         let Some((sols, variant, files)) = &solution else {
             return;
         };
-        let shadow = &self.shadows[0];
-        let solution_ok = self.check_correct(list, shadow, variant, files, &graded);
+        let solution_ok = self.check_correct(list, &self.shadows[0], variant, files, &graded);
         if !solution_ok {
             return;
         }
@@ -452,11 +539,12 @@ impl LabCheck<'_> {
     fn check_correct(
         &self,
         list: &mut Checklist,
-        shadow: &Shadow,
+        copy: &ShadowCopy,
         variant: &Variant,
         files: &BTreeMap<String, String>,
         graded: &[GradedTest],
     ) -> bool {
+        let (shadow, cargo) = (&copy.shadow, &copy.cargo);
         let label = match variant.kind {
             Kind::Solution => "solution".to_string(),
             kind => format!("{} `{}`", kind.label(), variant.name),
@@ -467,7 +555,7 @@ impl LabCheck<'_> {
             self.variant_key("lint", files),
             || {
                 shadow.put(self.lab, files)?;
-                Ok(self.lint(&shadow.root))
+                Ok(self.lint(cargo, &shadow.root))
             },
         );
         let pass_ok = self.keyed(
@@ -476,8 +564,8 @@ impl LabCheck<'_> {
             self.variant_key("passes", files),
             || {
                 shadow.put(self.lab, files)?;
-                let suite = match self.build(&shadow.root, &shadow.lab_dir(self.lab), &self.modes())
-                {
+                let lab_dir = shadow.lab_dir(self.lab);
+                let suite = match self.build(cargo, &shadow.root, &lab_dir, &self.modes()) {
                     Ok(suite) => suite,
                     Err(e) => return Ok(Err(e)),
                 };
@@ -539,8 +627,9 @@ impl LabCheck<'_> {
             });
         }
 
-        // A lab with binaries shares their uplifted executables between shadows: one at a time.
-        let shadows = if self.has_binaries() {
+        // Copies that share their final artifacts share the binaries a lab's tests run: for a
+        // lab with binaries, one copy at a time.
+        let shadows = if self.shadows.iter().any(|c| !c.own_artifacts) && self.has_binaries() {
             &self.shadows[..1]
         } else {
             self.shadows
@@ -625,7 +714,7 @@ impl LabCheck<'_> {
     #[allow(clippy::too_many_arguments)]
     fn judge_variant(
         &self,
-        shadow: &Shadow,
+        copy: &ShadowCopy,
         sols: &Solutions,
         manifest: &Manifest,
         killers: &crate::killers::Record,
@@ -633,6 +722,7 @@ impl LabCheck<'_> {
         variant: &Variant,
         graded: &[GradedTest],
     ) -> (Findings, Option<(String, GradedTest)>) {
+        let (shadow, cargo) = (&copy.shadow, &copy.cargo);
         let files = match sols.materialize(self.lab, variant) {
             Ok(files) => files,
             Err(e) => {
@@ -680,7 +770,7 @@ impl LabCheck<'_> {
                 let killer = std::cell::RefCell::new(None);
                 let (cached, finding) = judged("mutant", &|| {
                     shadow.put(self.lab, &files)?;
-                    let (finding, found) = self.judge_mutant(shadow, variant, graded, hint)?;
+                    let (finding, found) = self.judge_mutant(copy, variant, graded, hint)?;
                     *killer.borrow_mut() = found;
                     Ok(finding)
                 });
@@ -695,15 +785,15 @@ impl LabCheck<'_> {
             _ => {
                 let lint = judged("lint", &|| {
                     shadow.put(self.lab, &files)?;
-                    Ok(self.lint(&shadow.root))
+                    Ok(self.lint(cargo, &shadow.root))
                 });
                 let passes = judged("passes", &|| {
                     shadow.put(self.lab, &files)?;
-                    let suite =
-                        match self.build(&shadow.root, &shadow.lab_dir(self.lab), &self.modes()) {
-                            Ok(suite) => suite,
-                            Err(e) => return Ok(Err(format!("{}\n{e}", variant.description))),
-                        };
+                    let lab_dir = shadow.lab_dir(self.lab);
+                    let suite = match self.build(cargo, &shadow.root, &lab_dir, &self.modes()) {
+                        Ok(suite) => suite,
+                        Err(e) => return Ok(Err(format!("{}\n{e}", variant.description))),
+                    };
                     Ok(
                         match judge::passes_every_run(
                             &suite,
@@ -731,14 +821,14 @@ impl LabCheck<'_> {
     /// [`judge::mutant`]. Also returns the test that killed it.
     fn judge_mutant(
         &self,
-        shadow: &Shadow,
+        copy: &ShadowCopy,
         variant: &Variant,
         graded: &[GradedTest],
         hint: Option<&GradedTest>,
     ) -> Result<(Finding, Option<GradedTest>)> {
         let (judgement, killer) = judge::mutant(
-            self.ctx.cargo,
-            &shadow.root,
+            &copy.cargo,
+            &copy.shadow.root,
             self.lab,
             graded,
             self.ctx.repeat,
@@ -814,8 +904,7 @@ impl LabCheck<'_> {
     }
 
     /// `cargo fmt --check` and clippy with warnings denied, in every build mode.
-    fn lint(&self, workspace: &Path) -> Finding {
-        let cargo = self.ctx.cargo;
+    fn lint(&self, cargo: &Cargo, workspace: &Path) -> Finding {
         let fmt = cargo
             .run(
                 workspace,
@@ -849,8 +938,14 @@ impl LabCheck<'_> {
         Ok(String::new())
     }
 
-    fn build(&self, workspace: &Path, lab_dir: &Path, modes: &[Mode]) -> Result<Suite, String> {
-        match Suite::build(self.ctx.cargo, workspace, &self.lab.package, lab_dir, modes) {
+    fn build(
+        &self,
+        cargo: &Cargo,
+        workspace: &Path,
+        lab_dir: &Path,
+        modes: &[Mode],
+    ) -> Result<Suite, String> {
+        match Suite::build(cargo, workspace, &self.lab.package, lab_dir, modes) {
             Ok(Ok(suite)) => Ok(suite),
             Ok(Err(failure)) => Err(format!(
                 "the {} do not compile:\n{}",
