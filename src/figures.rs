@@ -50,7 +50,7 @@ struct Figure {
 
 /// A Markdown table of criterion's median times, from one run of a lab's bench with the lab's
 /// reference solution in place (the benches measure the code the student writes).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct BenchTable {
     /// The lab (`01-threads`).
@@ -78,6 +78,10 @@ struct BenchTable {
     /// is then a curve per column, median time against the row's number.
     #[serde(default)]
     x_label: Option<String>,
+    /// For an `.svg` figure: keep the x axis linear even when the numbers span a factor of 16
+    /// or more (a time proportional to x then shows as a straight line).
+    #[serde(default)]
+    linear_x: bool,
 }
 
 /// One benchmark's result: criterion's median time (ns) and the elements one iteration handles.
@@ -509,7 +513,8 @@ fn svg_with_description(svg: &str, made: &str) -> Result<String> {
 }
 
 /// The bench table as curves in SVG: one per column, the median time against the number in
-/// each row's label (a logarithmic axis when the numbers span a factor of 16 or more).
+/// each row's label (a logarithmic axis when the numbers span a factor of 16 or more, unless the
+/// table asks for a linear one).
 fn render_curves(
     table: &BenchTable,
     medians: &std::collections::BTreeMap<String, Measured>,
@@ -621,7 +626,7 @@ fn render_curves(
                     .map_err(|e| fail(&e))?;
             }};
         }
-        if high / low >= 16.0 {
+        if high / low >= 16.0 && !table.linear_x {
             draw!(builder.build_cartesian_2d((low..high).log_scale(), 0.0..top));
         } else {
             draw!(builder.build_cartesian_2d(low..high, 0.0..top));
@@ -825,6 +830,7 @@ mod tests {
             each: false,
             speedup_over: None,
             x_label: None,
+            linear_x: false,
         };
         let medians = [(
             "sum/one".to_string(),
@@ -912,6 +918,7 @@ mod tests {
             each: false,
             speedup_over: None,
             x_label: Some("workers".into()),
+            linear_x: false,
         };
         let svg = render_curves(&table, &medians).unwrap();
         assert!(svg.contains("<svg"), "{svg}");
@@ -924,6 +931,33 @@ mod tests {
         ] {
             assert!(svg.contains(text), "the figure shows {text:?}: {svg}");
         }
+        // 1 to 64 spans more than 16×: a logarithmic axis, unless the table asks for a linear one.
+        let ticks = |svg: &str| -> Vec<String> {
+            svg.split("<text")
+                .filter_map(|t| t.split('>').nth(1)?.split('<').next())
+                .map(str::trim)
+                .filter(|t| t.parse::<f64>().is_ok())
+                .map(str::to_string)
+                .collect()
+        };
+        let linear = BenchTable {
+            linear_x: true,
+            ..table.clone()
+        };
+        let linear_svg = render_curves(&linear, &medians).unwrap();
+        // A logarithmic axis has ticks at 2, 3, … between 1 and 10; a linear one from 1 to 64
+        // steps by ten.
+        assert!(ticks(&svg).contains(&"3".to_string()), "{:?}", ticks(&svg));
+        assert!(
+            !ticks(&linear_svg).contains(&"3".to_string()),
+            "{:?}",
+            ticks(&linear_svg)
+        );
+        assert!(
+            ticks(&linear_svg).contains(&"30".to_string()),
+            "{:?}",
+            ticks(&linear_svg)
+        );
         let words = BenchTable {
             rows: vec![vec!["one".into(), "w/1".into(), "c/1".into()]],
             ..table
