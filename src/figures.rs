@@ -573,6 +573,29 @@ fn render_curves(
         bail!("an SVG bench figure needs at least two rows with different, positive numbers");
     }
     let top = top_ns / scale * 1.1;
+    let log_x = high / low >= 16.0 && !table.linear_x;
+    // The legend goes in the upper corner the curves leave empty: the side of the chart whose
+    // highest point is lower.
+    let across = |x: f64| {
+        if log_x {
+            (x / low).ln() / (high / low).ln()
+        } else {
+            (x - low) / (high - low)
+        }
+    };
+    let highest = |right: bool| {
+        series
+            .iter()
+            .flat_map(|(_, points)| points.iter())
+            .filter(|&&(x, _)| (across(x) > 0.5) == right)
+            .map(|p| p.1)
+            .fold(0.0, f64::max)
+    };
+    let legend_position = if highest(true) > highest(false) {
+        SeriesLabelPosition::UpperLeft
+    } else {
+        SeriesLabelPosition::UpperRight
+    };
     let caption = table.header[0].replace('`', "");
     let x_label = table.x_label.clone().unwrap_or_default();
     let y_label = format!("median time ({unit})");
@@ -621,12 +644,12 @@ fn render_curves(
                     .configure_series_labels()
                     .background_style(WHITE.mix(0.8))
                     .border_style(BLACK)
-                    .position(SeriesLabelPosition::UpperRight)
+                    .position(legend_position)
                     .draw()
                     .map_err(|e| fail(&e))?;
             }};
         }
-        if high / low >= 16.0 && !table.linear_x {
+        if log_x {
             draw!(builder.build_cartesian_2d((low..high).log_scale(), 0.0..top));
         } else {
             draw!(builder.build_cartesian_2d(low..high, 0.0..top));
@@ -958,6 +981,36 @@ mod tests {
             "{:?}",
             ticks(&linear_svg)
         );
+        // The legend goes where the curves are not: upper right for falling curves, upper left
+        // for rising ones.
+        let legend_x = |svg: &str| -> f64 {
+            let text = svg
+                .split("<text")
+                .find(|t| {
+                    t.split_once('>')
+                        .map(|(_, rest)| rest.trim().starts_with("waits"))
+                        == Some(true)
+                })
+                .expect("the legend names the column");
+            let x = text
+                .split("x=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            x.parse().unwrap()
+        };
+        assert!(legend_x(&svg) > 360.0, "{svg}");
+        let rising: std::collections::BTreeMap<String, Measured> = [
+            ("w/1".to_string(), measured(1e6)),
+            ("w/64".to_string(), measured(4e6)),
+            ("c/1".to_string(), measured(2e6)),
+        ]
+        .into_iter()
+        .collect();
+        let rising_svg = render_curves(&table, &rising).unwrap();
+        assert!(legend_x(&rising_svg) < 360.0, "{rising_svg}");
         let words = BenchTable {
             rows: vec![vec!["one".into(), "w/1".into(), "c/1".into()]],
             ..table
