@@ -43,6 +43,10 @@ struct Figure {
     /// (and those of the labs it depends on), sharing the target directory: for an example
     /// that measures the code the student writes.
     solution: Option<String>,
+    /// The command prints plain text (a program's output, a timeline), which the figure shows
+    /// as it is, in a ```` ```text ```` block.
+    #[serde(default)]
+    text: bool,
     /// What it shows, for `--list`.
     #[serde(default)]
     about: String,
@@ -129,7 +133,13 @@ impl Figure {
             (Some(_), false) => {
                 bail!("figure {file}: give a `command` or a `bench` table, not both")
             }
+            (None, false) if self.text && self.file.extension().is_some_and(|e| e == "svg") => {
+                bail!("figure {file}: `text` is for a `.md` figure, not an image")
+            }
             (None, false) => Ok(()),
+            (Some(_), true) if self.text => {
+                bail!("figure {file}: `text` is for a `command`; a `bench` table is Markdown")
+            }
             (Some(_), true) if self.solution.is_some() => {
                 bail!("figure {file}: `solution` is for a `command`; a `bench` table names its lab")
             }
@@ -153,6 +163,14 @@ impl Figure {
             }
         }
     }
+}
+
+/// A program's output as a Markdown block shown as it is (a fence longer than any run of
+/// backticks in it).
+fn text_block(output: &str) -> String {
+    let longest = output.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}text\n{}\n{fence}", output.trim_end())
 }
 
 /// A word as a reader would type it into a shell.
@@ -297,6 +315,7 @@ pub fn run(workbook: &Workbook, options: &Options) -> Result<()> {
                     );
                 }
                 let body = String::from_utf8(out.stdout).context("the figure is not UTF-8")?;
+                let body = if figure.text { text_block(&body) } else { body };
                 (body, made)
             }
         };
@@ -1052,6 +1071,25 @@ mod tests {
             ))
             .is_err()
         );
+        // A program's plain output is shown as text; only a command's, and only in a page.
+        assert!(parse("[[figure]]\nfile = \"a.md\"\ntext = true\ncommand = [\"true\"]").is_ok());
+        assert!(parse("[[figure]]\nfile = \"a.svg\"\ntext = true\ncommand = [\"true\"]").is_err());
+        assert!(
+            parse(&format!(
+                "[[figure]]\nfile = \"a.md\"\ntext = true\n{bench}rows = [[\"x\", \"g/f\"]]"
+            ))
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn plain_output_is_shown_as_it_is_in_a_text_block() {
+        assert_eq!(
+            text_block("  0 ms  start\n  5 ms  done\n\n"),
+            "```text\n  0 ms  start\n  5 ms  done\n```"
+        );
+        // A fence longer than any backticks in the output, so none of it ends the block.
+        assert_eq!(text_block("a ```` b"), "`````text\na ```` b\n`````");
     }
 
     #[test]
