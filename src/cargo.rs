@@ -93,13 +93,6 @@ impl Cargo {
     /// through `CARGO_BIN_EXE_<name>`, so copies that build the same lab side by side never run
     /// each other's binaries. `None` when cargo cannot keep the two apart (`build.build-dir`
     /// came with Cargo 1.91).
-    ///
-    /// A copy also builds release mode incrementally (`CARGO_PROFILE_RELEASE_INCREMENTAL`): it
-    /// builds one version of its lab after another (mutants, alternatives), each differing from
-    /// the last in a few lines, and the loom tests are release builds. That makes rebuilding lab
-    /// 08's loom tests after a one-line change take about 3.5 s instead of 18 s; the models ran
-    /// as fast either way (measured in the maintainers' appendix). Dependencies are never built
-    /// incrementally, so they are still shared with the workspace's own builds.
     pub fn with_artifact_dir(&self, artifact_dir: &Path) -> Option<Cargo> {
         self.build_dir.as_ref()?;
         Some(Cargo {
@@ -130,8 +123,7 @@ impl Cargo {
         match (&self.artifact_dir, &self.build_dir) {
             (Some(artifacts), Some(build)) => cmd
                 .env("CARGO_TARGET_DIR", artifacts)
-                .env("CARGO_BUILD_BUILD_DIR", build)
-                .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "true"),
+                .env("CARGO_BUILD_BUILD_DIR", build),
             _ => cmd.env("CARGO_TARGET_DIR", &self.target_dir),
         };
         cmd.current_dir(workspace)
@@ -415,18 +407,6 @@ mod tests {
             !copy.join("target").exists(),
             "the copy's intermediate artifacts go to the shared build directory"
         );
-        // A copy builds release mode incrementally (loom models are release builds of one
-        // version after another); the workspace's own release builds stay as configured.
-        let incremental = |cargo: &Cargo, at: &Path| {
-            let build = cargo.build_dir.clone().unwrap().join("release/incremental");
-            let _ = std::fs::remove_dir_all(&build);
-            let out = cargo.run(at, &["build", "--release"]).unwrap();
-            assert!(out.success, "{}", out.log_tail(20));
-            // Cargo makes the folder either way; an incremental build fills it.
-            std::fs::read_dir(&build).is_ok_and(|mut entries| entries.next().is_some())
-        };
-        assert!(!incremental(&cargo, &real), "the workspace's release build");
-        assert!(incremental(&own, &copy), "the copy's release build");
         let _ = std::fs::remove_dir_all(&base);
     }
 }
