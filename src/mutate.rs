@@ -99,6 +99,7 @@ pub fn run(workbook: &Workbook, names: &[String], options: &Options) -> Result<b
         let shadows: Vec<(Shadow, Option<Cargo>)> = (1..=judge::judges())
             .map(|n| {
                 let shadow = Shadow::create(workbook, &cargo.target_dir, &format!("mutate-{n}"))?;
+                shadow.build_lean()?;
                 let own = cargo.with_artifact_dir(&shadow.artifact_dir());
                 Ok((shadow, own))
             })

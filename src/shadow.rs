@@ -96,17 +96,7 @@ impl Shadow {
     /// The shared test helpers (`support/`) get the same treatment: a copy made before they
     /// changed must not lend its build of them to a copy made after.
     pub fn set_shadow_versions(&self) -> Result<()> {
-        let labs = self.root.join("labs");
-        let mut manifests = vec![self.root.join("support").join("Cargo.toml")];
-        for entry in
-            std::fs::read_dir(&labs).with_context(|| format!("cannot list {}", labs.display()))?
-        {
-            manifests.push(entry?.path().join("Cargo.toml"));
-        }
-        for path in manifests {
-            if !path.is_file() {
-                continue;
-            }
+        for path in self.member_manifests()? {
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
             let mut doc: toml::Table =
@@ -118,6 +108,65 @@ impl Shadow {
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
         Ok(())
+    }
+
+    /// Builds this copy's own crates (every lab and the shared test helpers) without debug
+    /// information, and links their binaries without that of their dependencies: a cargo
+    /// configuration in the copy's `.cargo/config.toml`, per package, so dependencies are still
+    /// built once and shared with the workspace.
+    ///
+    /// For the copies that judge solutions, mutants and alternatives. Each copy keeps its own
+    /// build of every lab, in debug and release mode, with its incremental cache: with eight
+    /// copies and full debug information, a cold `cargo lab verify` of all labs filled 29 GB of
+    /// `target/`, 26 GB of it test binaries and incremental caches (a test binary of lab 06 takes
+    /// 12.8 MB with it and 1 MB without, its incremental cache 14 MB and 7 MB), and a CI machine
+    /// ran out of disk. Nothing reads it: a failure is reported by its panic message, whose file
+    /// and line are compiled in either way.
+    pub fn build_lean(&self) -> Result<()> {
+        let mut packages = Vec::new();
+        for path in self.member_manifests()? {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let doc: toml::Table =
+                toml::from_str(&text).with_context(|| format!("{}: malformed", path.display()))?;
+            if let Some(name) = doc
+                .get("package")
+                .and_then(|p| p.get("name"))
+                .and_then(|n| n.as_str())
+            {
+                packages.push(name.to_string());
+            }
+        }
+        let config = self.root.join(".cargo").join("config.toml");
+        let mut text = if config.is_file() {
+            std::fs::read_to_string(&config)
+                .with_context(|| format!("cannot read {}", config.display()))?
+        } else {
+            String::new()
+        };
+        text.push_str("\n# Written by cargo lab for this copy (see Shadow::build_lean).\n");
+        for profile in ["dev", "release"] {
+            for package in &packages {
+                text.push_str(&format!(
+                    "[profile.{profile}.package.{package:?}]\ndebug = false\nstrip = \"debuginfo\"\n"
+                ));
+            }
+        }
+        std::fs::create_dir_all(self.root.join(".cargo"))?;
+        std::fs::write(&config, text).with_context(|| format!("cannot write {}", config.display()))
+    }
+
+    /// The manifests of the copy's own packages: the shared test helpers and every lab.
+    fn member_manifests(&self) -> Result<Vec<PathBuf>> {
+        let labs = self.root.join("labs");
+        let mut manifests = vec![self.root.join("support").join("Cargo.toml")];
+        for entry in
+            std::fs::read_dir(&labs).with_context(|| format!("cannot list {}", labs.display()))?
+        {
+            manifests.push(entry?.path().join("Cargo.toml"));
+        }
+        manifests.retain(|path| path.is_file());
+        Ok(manifests)
     }
 
     /// Resets the shadow lab's `src/` to the starter, then writes `files` (paths relative to the
@@ -191,4 +240,57 @@ fn copy_file(from: &Path, to: &Path) -> Result<()> {
     std::fs::copy(from, to)
         .with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lean_builds_leave_out_debug_information_of_the_copys_own_packages_only() {
+        let root = std::env::temp_dir().join(format!("lab-lean-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for (dir, name) in [("support", "lab-support"), ("labs/01-x", "lab-x")] {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+            std::fs::write(
+                root.join(dir).join("Cargo.toml"),
+                format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n"),
+            )
+            .unwrap();
+        }
+        std::fs::create_dir_all(root.join(".cargo")).unwrap();
+        std::fs::write(
+            root.join(".cargo/config.toml"),
+            "[alias]\nlab = \"run --quiet --package workbook --\"\n",
+        )
+        .unwrap();
+        let shadow = Shadow {
+            root: root.clone(),
+            version: "0.0.0-test".into(),
+        };
+        shadow.build_lean().unwrap();
+
+        let text = std::fs::read_to_string(root.join(".cargo/config.toml")).unwrap();
+        let config: toml::Table = toml::from_str(&text).unwrap();
+        assert_eq!(
+            config["alias"]["lab"].as_str(),
+            Some("run --quiet --package workbook --"),
+            "the workbook's own configuration is kept"
+        );
+        for profile in ["dev", "release"] {
+            let packages = config["profile"][profile]["package"].as_table().unwrap();
+            let mut names: Vec<&String> = packages.keys().collect();
+            names.sort();
+            assert_eq!(
+                names,
+                ["lab-support", "lab-x"],
+                "{profile}: only the copy's packages"
+            );
+            for settings in packages.values() {
+                assert_eq!(settings["debug"].as_bool(), Some(false));
+                assert_eq!(settings["strip"].as_str(), Some("debuginfo"));
+            }
+        }
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }

@@ -275,6 +275,7 @@ struct ShadowCopy {
 impl ShadowCopy {
     fn create(workbook: &Workbook, cargo: &Cargo, name: &str) -> Result<ShadowCopy> {
         let shadow = Shadow::create(workbook, &cargo.target_dir, name)?;
+        shadow.build_lean()?;
         let own = cargo.with_artifact_dir(&shadow.artifact_dir());
         Ok(ShadowCopy {
             own_artifacts: own.is_some(),
