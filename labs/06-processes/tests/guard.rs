@@ -2,10 +2,15 @@
 
 mod common;
 
+use std::process::Stdio;
+use std::sync::mpsc;
+use std::thread;
 use std::time::Duration;
 
 use common::child;
 use lab_processes::guard::ChildGuard;
+use lab_support::PATIENCE;
+use lab_support::cpu::{current_core, pin_to_core, thread_cpu_time};
 use lab_support::process::{assert_all_gone, is_gone};
 use lab_support::within_patience;
 
@@ -46,6 +51,61 @@ fn wait_timeout_returns_the_status_of_a_child_that_exits_in_time() {
          and return Some(status)",
     );
     assert!(slept.success(), "the status of `child sleep 300`");
+}
+
+#[test]
+fn wait_timeout_sleeps_between_its_checks() {
+    // The child runs until its stdin closes. While the test's thread waits for it, a reference
+    // thread spins until it has used 40 ms of CPU, then closes the child's stdin. Both threads
+    // are pinned to the same core, so a wait that loops without sleeping would get about as much
+    // CPU as the reference, however loaded the machine; one that sleeps between its checks gets
+    // almost none.
+    let core = current_core();
+    let mut cat = ChildGuard::spawn(
+        child(&["cat"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    )
+    .expect("the lab's `child` program starts");
+    let stdin = cat
+        .take_stdin()
+        .expect("`child cat` was spawned with a piped stdin");
+    let (waiting, starts_waiting) = mpsc::channel();
+    let reference = thread::spawn(move || {
+        pin_to_core(core);
+        starts_waiting
+            .recv_timeout(PATIENCE)
+            .expect("the test's thread says it starts waiting");
+        let start = thread_cpu_time();
+        while thread_cpu_time() - start < Duration::from_millis(40) {
+            std::hint::spin_loop();
+        }
+        // Closing stdin ends `child cat`.
+        drop(stdin);
+        thread_cpu_time() - start
+    });
+    let (status, waiter_cpu) = within_patience(
+        "wait_timeout(an hour) on a child that exits once a spinning thread has used 40 ms of CPU",
+        move || {
+            pin_to_core(core);
+            waiting.send(()).expect("the reference thread is there");
+            let before = thread_cpu_time();
+            let status = cat.wait_timeout(AN_HOUR).expect("wait_timeout");
+            (status, thread_cpu_time() - before)
+        },
+    );
+    let reference_cpu = reference.join().expect("the reference thread");
+    assert!(
+        status.is_some_and(|status| status.success()),
+        "`child cat` exits with status 0 when its stdin closes, well within the hour: got {status:?}"
+    );
+    assert!(
+        waiter_cpu * 4 < reference_cpu,
+        "while it waited, the thread in wait_timeout used {waiter_cpu:?} of CPU, against \
+         {reference_cpu:?} for a thread that spins on the same core: it must sleep between its \
+         checks of the child (every few milliseconds), not loop"
+    );
 }
 
 #[test]
