@@ -138,22 +138,33 @@ impl Shadow {
             }
         }
         let config = self.root.join(".cargo").join("config.toml");
-        let mut text = if config.is_file() {
-            std::fs::read_to_string(&config)
-                .with_context(|| format!("cannot read {}", config.display()))?
+        let mut doc: toml::Table = if config.is_file() {
+            let text = std::fs::read_to_string(&config)
+                .with_context(|| format!("cannot read {}", config.display()))?;
+            toml::from_str(&text).with_context(|| format!("{}: malformed", config.display()))?
         } else {
-            String::new()
+            toml::Table::new()
         };
-        text.push_str("\n# Written by cargo lab for this copy (see Shadow::build_lean).\n");
+        // Merged into what the workbook's configuration already says, so that a setting of its
+        // own for these packages stays (except these two keys) and no table is written twice.
+        fn table<'a>(parent: &'a mut toml::Table, key: &str) -> Result<&'a mut toml::Table> {
+            parent
+                .entry(key)
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+                .as_table_mut()
+                .with_context(|| format!("`{key}` in .cargo/config.toml is not a table"))
+        }
         for profile in ["dev", "release"] {
+            let overrides = table(table(table(&mut doc, "profile")?, profile)?, "package")?;
             for package in &packages {
-                text.push_str(&format!(
-                    "[profile.{profile}.package.{package:?}]\ndebug = false\nstrip = \"debuginfo\"\n"
-                ));
+                let settings = table(overrides, package)?;
+                settings.insert("debug".into(), false.into());
+                settings.insert("strip".into(), "debuginfo".into());
             }
         }
         std::fs::create_dir_all(self.root.join(".cargo"))?;
-        std::fs::write(&config, text).with_context(|| format!("cannot write {}", config.display()))
+        std::fs::write(&config, toml::to_string(&doc)?)
+            .with_context(|| format!("cannot write {}", config.display()))
     }
 
     /// The manifests of the copy's own packages: the shared test helpers and every lab.
@@ -261,7 +272,8 @@ mod tests {
         std::fs::create_dir_all(root.join(".cargo")).unwrap();
         std::fs::write(
             root.join(".cargo/config.toml"),
-            "[alias]\nlab = \"run --quiet --package workbook --\"\n",
+            "[alias]\nlab = \"run --quiet --package workbook --\"\n\
+             [profile.dev.package.lab-x]\nopt-level = 1\n",
         )
         .unwrap();
         let shadow = Shadow {
@@ -276,6 +288,11 @@ mod tests {
             config["alias"]["lab"].as_str(),
             Some("run --quiet --package workbook --"),
             "the workbook's own configuration is kept"
+        );
+        assert_eq!(
+            config["profile"]["dev"]["package"]["lab-x"]["opt-level"].as_integer(),
+            Some(1),
+            "a setting the workbook makes for one of its packages is kept"
         );
         for profile in ["dev", "release"] {
             let packages = config["profile"][profile]["package"].as_table().unwrap();
