@@ -166,6 +166,84 @@ fn a_higher_confidence_gives_a_wider_interval() {
 }
 
 #[test]
+fn the_interval_runs_between_the_percentiles_of_the_resampled_ratios() {
+    // A's median is always 1, so each resampled ratio is B's resampled median: the middle of five
+    // draws from 1..=5, which is 1 in about 6% of resamples, 2 in 26%, 3 in 37%, 4 in 26% and 5
+    // in 6%. Of 2000 resamples, the 25th and 75th percentiles then fall among the 2s and the 4s,
+    // and the 40th and 60th among the 3s, each with over a hundred resamples to spare on either
+    // side, whatever the order of the draws.
+    let a = [1.0; 5];
+    let b = [1.0, 2.0, 3.0, 4.0, 5.0];
+    for (confidence, low, high) in [(0.5, 2.0, 4.0), (0.2, 3.0, 3.0)] {
+        let settings = Settings {
+            confidence,
+            ..quick()
+        };
+        let c = compare(&a, &b, settings, &mut Rng::seeded(21));
+        assert_eq!(
+            (c.low, c.high),
+            (low, high),
+            "A = {a:?}, B = {b:?}, confidence {confidence}: the interval runs from the \
+             {:.0}th to the {:.0}th percentile of the resampled ratios, which are {low} and {high}: \
+             {c:?}",
+            (1.0 - confidence) / 2.0 * 100.0,
+            (1.0 + confidence) / 2.0 * 100.0
+        );
+    }
+}
+
+#[test]
+fn an_interval_that_ends_on_a_noise_bound_is_the_same() {
+    // Equal samples make every resampled ratio the same number, so the interval is that one
+    // point, exactly on a bound of the noise band (1 - 0.5 and 1 + 0.5).
+    let settings = Settings {
+        noise: 0.5,
+        ..quick()
+    };
+    let c = compare(&[2.0; 5], &[1.0; 5], settings, &mut Rng::seeded(24));
+    assert_eq!(
+        (c.low, c.high, c.verdict),
+        (0.5, 0.5, Verdict::Same),
+        "every ratio is 0.5, exactly 1 - noise: Faster needs high < 1 - noise, and Same holds \
+         when 1 - noise <= low and high <= 1 + noise: {c:?}"
+    );
+    let c = compare(&[1.0; 5], &[1.5; 5], settings, &mut Rng::seeded(25));
+    assert_eq!(
+        (c.low, c.high, c.verdict),
+        (1.5, 1.5, Verdict::Same),
+        "every ratio is 1.5, exactly 1 + noise: Slower needs low > 1 + noise, and Same holds \
+         when 1 - noise <= low and high <= 1 + noise: {c:?}"
+    );
+}
+
+#[test]
+fn an_interval_across_one_bound_of_the_noise_band_cannot_tell() {
+    // A's median is 1. B's resampled median is 1 or, when three of its five draws are the odd
+    // value (about one resample in three), that value: the 5th and 95th percentiles of 2000
+    // resampled ratios are the odd value and 1, an interval across one bound of the band
+    // 1 ± 0.5 and inside the other.
+    let settings = Settings {
+        confidence: 0.9,
+        noise: 0.5,
+        ..quick()
+    };
+    let a = [1.0; 5];
+    for (b, low, high) in [
+        ([0.3, 0.3, 1.0, 1.0, 1.0], 0.3, 1.0),
+        ([1.0, 1.0, 1.0, 2.0, 2.0], 1.0, 2.0),
+    ] {
+        let c = compare(&a, &b, settings, &mut Rng::seeded(26));
+        assert_eq!(
+            (c.low, c.high, c.verdict),
+            (low, high, Verdict::CantTell),
+            "A = {a:?}, B = {b:?}, noise 0.5: the interval [{low}, {high}] crosses one bound of \
+             [0.5, 1.5], so it is neither Faster nor Slower, and not Same, which needs both ends \
+             inside: {c:?}"
+        );
+    }
+}
+
+#[test]
 fn the_noise_of_both_sets_counts() {
     let noisy = [70.0, 130.0, 90.0, 110.0, 100.0, 80.0, 120.0];
     let steady = [100.0; 7];

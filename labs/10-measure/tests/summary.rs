@@ -167,18 +167,20 @@ fn outliers_are_counted_beyond_each_fence_and_not_on_it() {
         high_mild: 5.0,
         high_severe: 10.0,
     };
-    let samples = [-11.0, -10.0, -7.0, -5.0, 0.0, 5.0, 7.0, 10.0, 11.0, 12.0];
+    let samples = [
+        -12.0, -11.0, -10.0, -7.0, -5.0, 0.0, 5.0, 7.0, 10.0, 11.0, 12.0,
+    ];
     assert_eq!(
         fences.count_outliers(&samples),
         Outliers {
-            low_severe: 1,
+            low_severe: 2,
             low_mild: 2,
             high_mild: 2,
             high_severe: 2,
         },
-        "fences -10, -5, 5, 10 and samples {samples:?}: -11 is below -10 (low severe); -10 and \
-         -7 are below -5 (low mild); -5 and 5 are on a fence, so not beyond it; 7 and 10 are \
-         above 5 (high mild); 11 and 12 are above 10 (high severe)"
+        "fences -10, -5, 5, 10 and samples {samples:?}: -12 and -11 are below -10 (low severe); \
+         -10 and -7 are below -5 (low mild); -5 and 5 are on a fence, so not beyond it; 7 and 10 \
+         are above 5 (high mild); 11 and 12 are above 10 (high severe)"
     );
     assert_eq!(
         fences.count_outliers(&[]),
