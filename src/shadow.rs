@@ -119,7 +119,7 @@ impl Shadow {
     /// build of every lab, in debug and release mode, with its incremental cache: with eight
     /// copies and full debug information, a cold `cargo lab verify` of all labs filled 29 GB of
     /// `target/`, 26 GB of it test binaries and incremental caches (a test binary of lab 06 takes
-    /// 12.8 MB with it and 1 MB without, its incremental cache 14 MB and 7 MB), and a CI machine
+    /// 12.8 MB with it and 1.7 MB without, its incremental cache 14 MB and 7 MB), and a CI machine
     /// ran out of disk. Nothing reads it: a failure is reported by its panic message, whose file
     /// and line are compiled in either way.
     pub fn build_lean(&self) -> Result<()> {
