@@ -37,8 +37,14 @@ impl Signal {
         }
     }
 
-    fn raise(&self) {
-        *self.raised.lock() = true;
+    /// Raises the flag, under the mutex. Bounded: a mutex that stays locked (an unlock that does
+    /// nothing, a wait that never lets go of it) would hang the test here.
+    fn raise(self: &Arc<Self>) {
+        let signal = Arc::clone(self);
+        within_patience(
+            "the test to lock the mutex and raise the flag (is the mutex ever unlocked?)",
+            move || *signal.raised.lock() = true,
+        );
     }
 }
 
