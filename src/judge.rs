@@ -249,15 +249,13 @@ fn mutant_in_full(
     ))
 }
 
-/// How many copies of the workspace judge variants side by side: two per core (at least 2, at
+/// How many copies of the workspace judge variants side by side: four per core (at least 2, at
 /// most 8). Most of a wrong version's time is its tests sitting out a bounded wait, and the
-/// copies share one build directory, so a copy costs only its own builds of each lab; cargo's
+/// copies share one build directory, so a copy costs only its own build of the lab; cargo's
 /// lock takes the builds one at a time, and [`Slots`] keeps the tests from crowding the CPU.
-/// Each copy's first build of a lab is a full one (plain and, for loom, release), so on a cold
-/// run more copies cost more builds held under that one lock.
 pub fn judges() -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    (2 * cores).clamp(2, 8)
+    (4 * cores).clamp(2, 8)
 }
 
 /// The environment variable `lab_support::loom` reads to lower every model's preemption bound.
