@@ -16,15 +16,15 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
 use crate::cache::{Cache, Key};
 use crate::cargo::{Cargo, tail};
-use crate::checklist::{Checklist, Finding};
+use crate::checklist::{Checklist, Finding, Relay};
 use crate::judge::{self, Slots};
 use crate::manifest::{GradedTest, Manifest, Mode, TestName};
 use crate::shadow::Shadow;
@@ -98,10 +98,21 @@ pub fn run(workbook: &Workbook, names: &[String], options: &Options) -> Result<C
     );
 
     // Several shadows, so that mutants can be judged side by side: most of a mutant's time is a
-    // test sitting out its bounded wait, not CPU. The first also checks the solutions.
-    let shadows: Vec<ShadowCopy> = (1..=judge::judges())
-        .map(|n| ShadowCopy::create(workbook, &cargo, &format!("workspace-{n}")))
-        .collect::<Result<_>>()?;
+    // test sitting out its bounded wait, not CPU. Each check borrows one while it runs.
+    let copies = Copies::new(
+        (1..=judge::judges())
+            .map(|n| ShadowCopy::create(workbook, &cargo, &format!("workspace-{n}")))
+            .collect::<Result<_>>()?,
+    );
+    // Labs are judged LABS_AT_ONCE at a time, so that one lab's checks that must run one after
+    // another (its starter, its solution) and its last slow mutants overlap with the next lab's
+    // work instead of leaving the cores idle. Copies that share their artifacts cannot hold two
+    // labs at once safely (see `check_variants`): then one lab at a time.
+    let at_once = if copies.share_artifacts() {
+        1
+    } else {
+        LABS_AT_ONCE
+    };
     // The workbook's own tests run alongside the labs, at a lower priority: they soak up the
     // CPU that judging leaves idle while mutants' tests sit out their bounded waits, and yield
     // it whenever a lab needs it.
@@ -128,15 +139,36 @@ pub fn run(workbook: &Workbook, names: &[String], options: &Options) -> Result<C
                     )
                 })
             });
-        for lab in labs {
-            let start = Instant::now();
-            LabCheck {
-                ctx: &ctx,
-                shadows: &shadows,
-                lab,
+        // The labs' lines are printed lab by lab, in order, as if they had run one at a time.
+        let relay = Arc::new(Relay::new(labs.len()));
+        let next = AtomicUsize::new(0);
+        let judged: Mutex<Vec<(usize, Checklist, Duration)>> = Mutex::new(Vec::new());
+        thread::scope(|labs_scope| {
+            for _ in 0..at_once.min(labs.len()) {
+                let (relay, next, judged, labs, ctx, copies) =
+                    (&relay, &next, &judged, &labs, &ctx, &copies);
+                labs_scope.spawn(move || {
+                    loop {
+                        let turn = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&lab) = labs.get(turn) else { return };
+                        let mut lab_list = Checklist::relayed(relay, turn);
+                        let start = Instant::now();
+                        LabCheck { ctx, copies, lab }.run(&mut lab_list);
+                        relay.finish(turn);
+                        judged.lock().unwrap_or_else(|e| e.into_inner()).push((
+                            turn,
+                            lab_list,
+                            start.elapsed(),
+                        ));
+                    }
+                });
             }
-            .run(&mut list);
-            times.push((lab.folder.clone(), start.elapsed()));
+        });
+        let mut judged = judged.into_inner().unwrap_or_else(|e| e.into_inner());
+        judged.sort_by_key(|(turn, _, _)| *turn);
+        for (turn, lab_list, took) in judged {
+            list.add(&lab_list);
+            times.push((labs[turn].folder.clone(), took));
         }
         let Some(own) = &own else { return };
         let name = format!(
@@ -169,7 +201,11 @@ pub fn run(workbook: &Workbook, names: &[String], options: &Options) -> Result<C
             }
         }
     });
-    println!("wall time:");
+    if at_once > 1 && labs.len() > 1 {
+        println!("wall time (labs are judged {at_once} at a time, so their times overlap):");
+    } else {
+        println!("wall time:");
+    }
     for (what, took) in &times {
         println!("  {what:<28} {:>7.1} s", took.as_secs_f64());
     }
@@ -263,6 +299,72 @@ impl Context<'_> {
     }
 }
 
+/// How many labs `verify` judges side by side (see [`run`]).
+const LABS_AT_ONCE: usize = 2;
+
+/// The shadow copies of a run, lent out one check at a time.
+struct Copies {
+    copies: Vec<ShadowCopy>,
+    /// The indices of the copies nobody has borrowed.
+    free: Mutex<Vec<usize>>,
+    returned: Condvar,
+}
+
+impl Copies {
+    fn new(copies: Vec<ShadowCopy>) -> Copies {
+        Copies {
+            free: Mutex::new((0..copies.len()).rev().collect()),
+            copies,
+            returned: Condvar::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.copies.len()
+    }
+
+    /// Whether the copies share their final artifacts (see [`ShadowCopy::own_artifacts`]).
+    fn share_artifacts(&self) -> bool {
+        self.copies.iter().any(|c| !c.own_artifacts)
+    }
+
+    /// A copy nobody else is using, once there is one; it goes back when the loan is dropped.
+    /// Nobody borrows two at once, so every wait ends when some check ends.
+    fn lend(&self) -> Loan<'_> {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(index) = free.pop() {
+                return Loan {
+                    copies: self,
+                    index,
+                };
+            }
+            free = self.returned.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+/// A borrowed [`ShadowCopy`].
+struct Loan<'a> {
+    copies: &'a Copies,
+    index: usize,
+}
+
+impl std::ops::Deref for Loan<'_> {
+    type Target = ShadowCopy;
+    fn deref(&self) -> &ShadowCopy {
+        &self.copies.copies[self.index]
+    }
+}
+
+impl Drop for Loan<'_> {
+    fn drop(&mut self) {
+        let mut free = self.copies.free.lock().unwrap_or_else(|e| e.into_inner());
+        free.push(self.index);
+        self.copies.returned.notify_one();
+    }
+}
+
 /// A shadow copy of the workspace, and the cargo that builds in it.
 struct ShadowCopy {
     shadow: Shadow,
@@ -287,7 +389,7 @@ impl ShadowCopy {
 
 struct LabCheck<'a> {
     ctx: &'a Context<'a>,
-    shadows: &'a [ShadowCopy],
+    copies: &'a Copies,
     lab: &'a Lab,
 }
 
@@ -420,7 +522,10 @@ impl LabCheck<'_> {
         let Some((sols, variant, files)) = &solution else {
             return;
         };
-        let solution_ok = self.check_correct(list, &self.shadows[0], variant, files, &graded);
+        let solution_ok = {
+            let copy = self.copies.lend();
+            self.check_correct(list, &copy, variant, files, &graded)
+        };
         if !solution_ok {
             return;
         }
@@ -629,17 +734,17 @@ impl LabCheck<'_> {
         }
 
         // Copies that share their final artifacts share the binaries a lab's tests run: for a
-        // lab with binaries, one copy at a time.
-        let shadows = if self.shadows.iter().any(|c| !c.own_artifacts) && self.has_binaries() {
-            &self.shadows[..1]
+        // lab with binaries, one copy at a time (and `run` judges one lab at a time then).
+        let workers = if self.copies.share_artifacts() && self.has_binaries() {
+            1
         } else {
-            self.shadows
+            self.copies.len()
         };
         let next = AtomicUsize::new(0);
         let (tx, rx) = mpsc::channel();
         let mut learned: Vec<(String, String, GradedTest)> = Vec::new();
         thread::scope(|scope| {
-            for shadow in shadows {
+            for _ in 0..workers {
                 let (tx, next, work, killers) = (tx.clone(), &next, &work, &killers);
                 scope.spawn(move || {
                     loop {
@@ -647,13 +752,15 @@ impl LabCheck<'_> {
                         let Some((kind, _, variant)) = work.get(index) else {
                             return;
                         };
+                        let copy = self.copies.lend();
                         let start = Instant::now();
                         let (findings, killer) = match variant {
                             Err(e) => (vec![(None, (false, Err(e.clone())))], None),
                             Ok(variant) => self.judge_variant(
-                                shadow, sols, manifest, killers, *kind, variant, graded,
+                                &copy, sols, manifest, killers, *kind, variant, graded,
                             ),
                         };
+                        drop(copy);
                         if tx.send((index, findings, killer, start.elapsed())).is_err() {
                             return;
                         }
@@ -699,12 +806,12 @@ impl LabCheck<'_> {
         changed |= record.keep_only(&names);
         if changed {
             match record.save(&killers_path) {
-                Ok(()) => println!(
-                    "{}: wrote {} (the test that killed each mutant, which verify tries first next time: commit it)",
+                Ok(()) => list.say(&format!(
+                    "{}: wrote {} (the test that killed each mutant, which verify tries first next time: commit it)\n",
                     self.lab.folder,
                     killers_path.display()
-                ),
-                Err(e) => println!("{}: {e:#}", self.lab.folder),
+                )),
+                Err(e) => list.say(&format!("{}: {e:#}\n", self.lab.folder)),
             }
         }
     }
