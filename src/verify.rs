@@ -300,7 +300,7 @@ impl Context<'_> {
 }
 
 /// How many labs `verify` judges side by side (see [`run`]).
-const LABS_AT_ONCE: usize = 3;
+const LABS_AT_ONCE: usize = 2;
 
 /// The shadow copies of a run, lent out one check at a time.
 struct Copies {
